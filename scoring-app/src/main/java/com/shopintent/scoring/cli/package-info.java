@@ -1,0 +1,2 @@
+/** The {@code ./scoring} commands. */
+package com.shopintent.scoring.cli;

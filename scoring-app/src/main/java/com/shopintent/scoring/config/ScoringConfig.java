@@ -1,0 +1,206 @@
+package com.shopintent.scoring.config;
+
+import com.shopintent.scoring.enrich.SpecialDayCalendar;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * The application's settings, read once from environment variables with the {@value Setting#PREFIX}
+ * prefix (each also settable by the flag {@link Setting#flag()}), validated, and printable with
+ * secrets masked. Any Kafka client or Streams property passes through as
+ * {@code SCORING_KAFKA_<PROPERTY>} ({@code SCORING_KAFKA_SECURITY_PROTOCOL=SASL_SSL} is
+ * {@code security.protocol}).
+ */
+public final class ScoringConfig {
+
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.of("SCORING_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+            "host:port[,host:port...]", ScoringConfig::hostPorts);
+    public static final Setting<String> APPLICATION_ID = Setting.of("SCORING_APPLICATION_ID", "shop-intent-scoring",
+            "letters, digits, '.', '_' and '-'", ScoringConfig::applicationId);
+    public static final Setting<Path> MODEL_DIR = Setting.of("SCORING_MODEL_DIR", null,
+            "a model package directory written by ./scoring train", Path::of);
+    public static final Setting<Path> STATE_DIR = Setting.of("SCORING_STATE_DIR", null,
+            "a writable directory (default: Kafka Streams' temporary directory)", Path::of);
+    public static final Setting<String> PROCESSING_GUARANTEE = Setting.of("SCORING_PROCESSING_GUARANTEE",
+            StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.EXACTLY_ONCE_V2 + " or " + StreamsConfig.AT_LEAST_ONCE,
+            ScoringConfig::guarantee);
+    public static final Setting<Duration> SESSION_TIMEOUT = Setting.of("SCORING_SESSION_TIMEOUT", "PT30M",
+            "an ISO-8601 duration from PT1S to P7D", text -> duration(text, Duration.ofSeconds(1), Duration.ofDays(7)));
+    public static final Setting<Duration> EXPIRY_INTERVAL = Setting.of("SCORING_EXPIRY_INTERVAL", "PT30S",
+            "an ISO-8601 duration from PT1S to PT1H (how often idle sessions are looked for, in stream time)",
+            text -> duration(text, Duration.ofSeconds(1), Duration.ofHours(1)));
+    public static final Setting<SpecialDayCalendar> SPECIAL_DAYS = Setting.of("SCORING_SPECIAL_DAYS",
+            SpecialDayCalendar.DEFAULT_SPEC, "a comma-separated list of MM-DD or MM-DAY-N (02-14,05-SUN-2)",
+            SpecialDayCalendar::parse);
+    public static final Setting<Integer> MAX_EVENT_BYTES = Setting.of("SCORING_MAX_EVENT_BYTES", "65536",
+            "an integer from 1024 to 1048576", text -> intIn(text, 1024, 1 << 20));
+    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "1",
+            "an integer from 1 to 64", text -> intIn(text, 1, 64));
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.1S",
+            "an ISO-8601 duration from PT0.01S to PT1M", text -> duration(text, Duration.ofMillis(10), Duration.ofMinutes(1)));
+
+    public static final Setting<StoreType> STATE_STORE = Setting.of("SCORING_STATE_STORE", "rocksdb",
+            "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
+            text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
+
+    /** Where the state stores keep their data. */
+    public enum StoreType { ROCKSDB, IN_MEMORY }
+
+    /** Every setting, in the order they are printed. */
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, STATE_DIR,
+            PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS,
+            MAX_EVENT_BYTES);
+
+    static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
+    private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "key", "token", "credential");
+
+    private final Map<String, String> values;
+    private final Map<Setting<?>, Object> parsed = new LinkedHashMap<>();
+    private final Map<String, String> kafkaProperties = new TreeMap<>();
+
+    private ScoringConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+        List<String> problems = new ArrayList<>();
+        for (Setting<?> setting : SETTINGS) {
+            try {
+                parsed.put(setting, setting.read(values));
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        for (Map.Entry<String, String> entry : new TreeMap<>(values).entrySet()) {
+            String name = entry.getKey();
+            if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
+                kafkaProperties.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), entry.getValue());
+            } else if (name.startsWith(Setting.PREFIX) && SETTINGS.stream().noneMatch(s -> s.env().equals(name))) {
+                problems.add(name + " is not a setting; known settings are " + SETTINGS.stream().map(Setting::env).toList()
+                        + " and " + KAFKA_PREFIX + "<PROPERTY>");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /** Settings from these variables (typically {@code System.getenv()}); other names are ignored. */
+    public static ScoringConfig from(Map<String, String> environment) {
+        Map<String, String> ours = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith(Setting.PREFIX)) {
+                ours.put(name, value);
+            }
+        });
+        return new ScoringConfig(ours);
+    }
+
+    public static ScoringConfig defaults() {
+        return new ScoringConfig(Map.of());
+    }
+
+    /** A copy with these settings changed (by environment name), validated again. */
+    public ScoringConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides);
+        return new ScoringConfig(merged);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        if (!parsed.containsKey(setting)) {
+            throw new IllegalArgumentException(setting.env() + " is not a setting of ScoringConfig");
+        }
+        return (T) parsed.get(setting);
+    }
+
+    public Map<String, String> kafkaProperties() {
+        return Map.copyOf(kafkaProperties);
+    }
+
+    /**
+     * The Kafka Streams configuration: exactly-once v2 unless told otherwise, and pass-through
+     * properties last, so an operator can override anything.
+     */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, get(APPLICATION_ID));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, get(BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, get(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, get(COMMIT_INTERVAL).toMillis());
+        // Only shop.page-stats has a deserializer that can fail; a bad stats record is logged and skipped.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        if (get(STATE_DIR) != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR).toString());
+        }
+        props.putAll(kafkaProperties);
+        return props;
+    }
+
+    /** One line per setting in force, secrets masked; for the start-up log. */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Setting<?> setting : SETTINGS) {
+            String raw = setting.raw(values);
+            out.append(String.format("  %-30s %s%n", setting.env(), setting.secret() && raw != null ? "*****" : String.valueOf(raw)));
+        }
+        kafkaProperties.forEach((name, value) ->
+                out.append(String.format("  %-30s %s%n", "kafka " + name, isSecret(name) ? "*****" : value)));
+        return out.toString();
+    }
+
+    static boolean isSecret(String propertyName) {
+        String lower = propertyName.toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(lower::contains) && !lower.endsWith(".type") && !lower.endsWith(".location")
+                && !lower.endsWith("serializer") && !lower.endsWith(".algorithm");
+    }
+
+    private static String hostPorts(String text) {
+        for (String part : text.split(",")) {
+            int colon = part.lastIndexOf(':');
+            if (colon <= 0 || colon == part.length() - 1) {
+                throw new IllegalArgumentException("'" + part + "' has no host:port");
+            }
+            intIn(part.substring(colon + 1), 1, 65535);
+        }
+        return text;
+    }
+
+    private static String applicationId(String text) {
+        if (!text.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("contains other characters");
+        }
+        return text;
+    }
+
+    private static String guarantee(String text) {
+        if (!text.equals(StreamsConfig.EXACTLY_ONCE_V2) && !text.equals(StreamsConfig.AT_LEAST_ONCE)) {
+            throw new IllegalArgumentException("unknown guarantee");
+        }
+        return text;
+    }
+
+    private static Duration duration(String text, Duration min, Duration max) {
+        Duration value = Duration.parse(text);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return value;
+    }
+
+    private static int intIn(String text, int min, int max) {
+        int value = Integer.parseInt(text.trim());
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,2 @@
+/** Real data set sessions turned back into clickstream events. */
+package com.shopintent.scoring.replay;

@@ -1,0 +1,109 @@
+package com.shopintent.scoring.topology;
+
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.events.EventParser;
+import com.shopintent.scoring.events.PageStats;
+import com.shopintent.scoring.features.SessionStateSerde;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ScoringModel;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+
+/**
+ * The scoring topology: reads {@link Topics#EVENTS} and {@link Topics#PAGE_STATS}, writes
+ * {@link Topics#PREDICTIONS}, {@link Topics#TRAINING_EXAMPLES} and {@link Topics#EVENTS_DLQ}.
+ * A pure builder: no I/O, the same graph for production and {@code TopologyTestDriver}.
+ *
+ * <pre>
+ * shop.events ─► parse-events ─┬─ valid ─────────────────────────────┐
+ *                              ├─ keyless ─► events-by-session ─► parse-rekeyed ─┤
+ *                              └─ rejected ─► shop.events.dlq        ▼
+ *                                   score-sessions (store: sessions; global: page-stats)
+ *                                      ├─► shop.predictions
+ *                                      ├─► shop.training-examples
+ *                                      └─► shop.events.dlq
+ * </pre>
+ */
+public final class ScoringTopology {
+
+    private ScoringTopology() {
+    }
+
+    public static Topology build(ScoringConfig config, Supplier<ScoringModel> models, ScoringMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        EventParser parser = new EventParser(config.get(ScoringConfig.MAX_EVENT_BYTES));
+
+        ScoringConfig.StoreType storeType = config.get(ScoringConfig.STATE_STORE);
+        builder.globalTable(Topics.PAGE_STATS,
+                Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
+                Materialized.<String, PageStats>as(store(storeType, Stores.PAGE_STATS))
+                        .withKeySerde(Serdes.String()).withValueSerde(PageStatsSerde.serde()));
+        builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                store(storeType, Stores.SESSIONS), Serdes.String(), new SessionStateSerde()));
+
+        KStream<byte[], byte[]> events = builder.stream(Topics.EVENTS,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events-source"));
+        Map<String, KStream<String, ParseOutput>> parsed = split(
+                events.process(() -> new EventParseProcessor(parser, metrics), Named.as("parse-events")), "parsed-");
+
+        KStream<byte[], byte[]> rekeyed = parsed.get("parsed-rekey")
+                .map((key, value) -> KeyValue.pair(Serdes.String().serializer().serialize(null, key),
+                        ((ParseOutput.Rekey) value).rawValue()), Named.as("rekey-by-session"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Stores.EVENTS_BY_SESSION));
+        Map<String, KStream<String, ParseOutput>> reparsed = split(
+                rekeyed.process(() -> new EventParseProcessor(parser, metrics), Named.as("parse-rekeyed")), "reparsed-");
+
+        KStream<String, SessionOutput> sessionOutputs = parsed.get("parsed-valid")
+                .merge(reparsed.get("reparsed-valid"), Named.as("valid-events"))
+                .mapValues(value -> (ParseOutput.Parsed) value, Named.as("as-parsed"))
+                .process(() -> new SessionScoringProcessor(models, config.get(ScoringConfig.SPECIAL_DAYS),
+                        config.get(ScoringConfig.SESSION_TIMEOUT), config.get(ScoringConfig.EXPIRY_INTERVAL), metrics),
+                        Named.as("score-sessions"), Stores.SESSIONS);
+
+        Map<String, KStream<String, SessionOutput>> outputs = sessionOutputs.split(Named.as("session-"))
+                .branch((key, value) -> value instanceof SessionOutput.Prediction, Branched.as("prediction"))
+                .branch((key, value) -> value instanceof SessionOutput.TrainingExample, Branched.as("example"))
+                .defaultBranch(Branched.as("dead-letter"));
+        outputs.get("session-prediction")
+                .mapValues(value -> (SessionOutput.Prediction) value, Named.as("as-prediction"))
+                .to(Topics.PREDICTIONS, Produced.with(Serdes.String(), OutputJson.predictionSerde()).withName("predictions-sink"));
+        outputs.get("session-example")
+                .mapValues(value -> (SessionOutput.TrainingExample) value, Named.as("as-training-example"))
+                .to(Topics.TRAINING_EXAMPLES, Produced.with(Serdes.String(), OutputJson.trainingExampleSerde())
+                        .withName("training-examples-sink"));
+
+        parsed.get("parsed-rejected").mapValues(value -> (DeadLetter) value, Named.as("parse-dead-letters"))
+                .merge(reparsed.get("reparsed-rejected").mapValues(value -> (DeadLetter) value, Named.as("reparse-dead-letters")),
+                        Named.as("all-parse-dead-letters"))
+                .merge(outputs.get("session-dead-letter").mapValues(value -> (DeadLetter) value, Named.as("session-dead-letters")),
+                        Named.as("all-dead-letters"))
+                .map((key, letter) -> KeyValue.pair(letter.key(), letter.value()), Named.as("original-bytes"))
+                .to(Topics.EVENTS_DLQ, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
+        return builder.build();
+    }
+
+    private static KeyValueBytesStoreSupplier store(ScoringConfig.StoreType type, String name) {
+        return type == ScoringConfig.StoreType.IN_MEMORY
+                ? org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(name)
+                : org.apache.kafka.streams.state.Stores.persistentKeyValueStore(name);
+    }
+
+    private static Map<String, KStream<String, ParseOutput>> split(KStream<String, ParseOutput> stream, String prefix) {
+        return stream.split(Named.as(prefix))
+                .branch((key, value) -> value instanceof ParseOutput.Parsed, Branched.as("valid"))
+                .branch((key, value) -> value instanceof ParseOutput.Rekey, Branched.as("rekey"))
+                .defaultBranch(Branched.as("rejected"));
+    }
+}

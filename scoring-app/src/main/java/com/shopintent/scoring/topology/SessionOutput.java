@@ -1,0 +1,24 @@
+package com.shopintent.scoring.topology;
+
+import com.shopintent.scoring.events.EventType;
+import com.shopintent.scoring.features.SessionFeatures;
+
+/** What the session step forwards: predictions, training examples and dead letters. */
+sealed interface SessionOutput permits SessionOutput.Prediction, SessionOutput.TrainingExample, DeadLetter {
+
+    /** The score of a session as of one event. */
+    record Prediction(String eventId, String shopId, String sessionId, String visitorId, EventType eventType,
+                      long eventTimeNanos, long scoredAtMillis, String modelVersion, double purchaseProbability,
+                      boolean late) implements SessionOutput {
+    }
+
+    /**
+     * A closed session's features as served, its label, and its last score.
+     *
+     * @param closedBy {@code session_end} or {@code timeout}
+     */
+    record TrainingExample(String shopId, String sessionId, SessionFeatures features, boolean revenue,
+                           double purchaseAmount, String modelVersion, double purchaseProbability,
+                           int eventCount, String closedBy) implements SessionOutput {
+    }
+}

@@ -1,0 +1,49 @@
+package com.shopintent.scoring;
+
+import com.shopintent.scoring.features.DatasetReader;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.model.ModelPackage;
+import com.shopintent.scoring.model.ModelTrainer;
+import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.model.TrainingSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A model package trained once per test JVM on the shipped data set (about two seconds). */
+public final class TestModels {
+
+    private static Path packageDir;
+    private static List<DatasetRow> rows;
+
+    private TestModels() {
+    }
+
+    public static synchronized List<DatasetRow> shippedRows() {
+        if (rows == null) {
+            rows = DatasetReader.shipped();
+        }
+        return rows;
+    }
+
+    public static synchronized Path packageDir() {
+        if (packageDir == null) {
+            try {
+                Path dir = Files.createTempDirectory("scoring-test-model");
+                dir.toFile().deleteOnExit();
+                TrainingSettings settings = TrainingSettings.defaults(42);
+                ModelPackage.write(dir, new ModelTrainer().train(shippedRows(), settings), settings, "shipped", "test");
+                packageDir = dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return packageDir;
+    }
+
+    public static ScoringModel scoringModel() {
+        return ModelPackage.load(packageDir());
+    }
+}

@@ -1,0 +1,100 @@
+package com.shopintent.scoring.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.enrich.SpecialDayCalendar;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.features.FeatureSchema;
+import com.shopintent.scoring.features.SessionFeatures;
+import com.shopintent.scoring.replay.ReplayRecord;
+import com.shopintent.scoring.replay.SessionReplayer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every row of the shipped data set, replayed as clickstream through the production topology:
+ * each session's training example must hold the row's features, and the prediction for its
+ * {@code session_end} must be the offline score of the row.
+ */
+class ReplayParityTest {
+
+    @Test
+    void shouldServeTheFeaturesAndScoresOfEveryDatasetRow() {
+        List<DatasetRow> rows = TestModels.shippedRows();
+        SessionReplayer replayer = new SessionReplayer("shop-0001", SpecialDayCalendar.defaults());
+        Map<String, DatasetRow> rowBySession = new HashMap<>();
+        Map<String, Double> offlineScore = new HashMap<>();
+        long events = 0;
+        try (TopologyFixture fixture = new TopologyFixture()) {
+            for (DatasetRow row : rows) {
+                for (ReplayRecord stats : replayer.pageStats(row)) {
+                    fixture.pageStats.pipeInput(stats.key(), stats.value());
+                }
+            }
+            for (DatasetRow row : rows) {
+                rowBySession.put(SessionReplayer.sessionId(row.row()), row);
+                offlineScore.put(SessionReplayer.sessionId(row.row()), fixture.model.score(row.features()));
+                List<KeyValue<byte[], byte[]>> batch = replayer.events(row).stream()
+                        .map(r -> KeyValue.pair(r.key().getBytes(StandardCharsets.UTF_8), r.value())).toList();
+                events += batch.size();
+                fixture.events.pipeKeyValueList(batch);
+            }
+
+            List<JsonNode> examples = fixture.readTrainingExamples();
+            assertThat(examples).hasSize(rows.size());
+            for (JsonNode example : examples) {
+                DatasetRow row = rowBySession.get(example.get("sessionId").asText());
+                assertFeaturesEqualRow(example, row);
+                assertThat(example.get("closedBy").asText()).isEqualTo("session_end");
+                assertThat(example.get("purchaseProbability").asDouble())
+                        .isCloseTo(offlineScore.get(example.get("sessionId").asText()), within(1e-6));
+            }
+            assertThat(fixture.readDeadLetters()).isEmpty();
+            List<JsonNode> predictions = fixture.readPredictions();
+            assertThat(predictions).hasSize((int) events);
+            int endings = 0;
+            for (JsonNode prediction : predictions) {
+                if (prediction.get("eventType").asText().equals("session_end")) {
+                    endings++;
+                    String session = prediction.get("sessionId").asText();
+                    assertThat(prediction.get("purchaseProbability").asDouble())
+                            .as("session_end score of %s", session)
+                            .isCloseTo(offlineScore.get(session), within(1e-6));
+                }
+            }
+            assertThat(endings).isEqualTo(rows.size());
+
+        }
+    }
+
+    static void assertFeaturesEqualRow(JsonNode example, DatasetRow row) {
+        SessionFeatures f = row.features();
+        String as = "row " + row.row();
+        assertThat(example.get("Administrative").asInt()).as(as).isEqualTo(f.administrative());
+        assertThat(example.get("Informational").asInt()).as(as).isEqualTo(f.informational());
+        assertThat(example.get("ProductRelated").asInt()).as(as).isEqualTo(f.productRelated());
+        // Durations are exact: integer nanoseconds all the way, one division at the end.
+        assertThat(example.get("Administrative_Duration").asDouble()).as(as).isEqualTo(f.administrativeDuration());
+        assertThat(example.get("Informational_Duration").asDouble()).as(as).isEqualTo(f.informationalDuration());
+        assertThat(example.get("ProductRelated_Duration").asDouble()).as(as).isEqualTo(f.productRelatedDuration());
+        assertThat(example.get("BounceRates").asDouble()).as(as).isCloseTo(f.bounceRates(), within(1e-9));
+        assertThat(example.get("ExitRates").asDouble()).as(as).isCloseTo(f.exitRates(), within(1e-9));
+        assertThat(example.get("PageValues").asDouble()).as(as).isCloseTo(f.pageValues(), within(1e-9));
+        assertThat(example.get("SpecialDay").asDouble()).as(as).isEqualTo(f.specialDay());
+        assertThat(example.get("Month").asText()).as(as).isEqualTo(FeatureSchema.monthName(f.month()));
+        assertThat(example.get("OperatingSystems").asInt()).as(as).isEqualTo(f.operatingSystems());
+        assertThat(example.get("Browser").asInt()).as(as).isEqualTo(f.browser());
+        assertThat(example.get("Region").asInt()).as(as).isEqualTo(f.region());
+        assertThat(example.get("TrafficType").asInt()).as(as).isEqualTo(f.trafficType());
+        assertThat(example.get("VisitorType").asText()).as(as).isEqualTo(f.visitorType().datasetName());
+        assertThat(example.get("Weekend").asBoolean()).as(as).isEqualTo(f.weekend());
+        assertThat(example.get("Revenue").asBoolean()).as(as).isEqualTo(row.revenue());
+    }
+}

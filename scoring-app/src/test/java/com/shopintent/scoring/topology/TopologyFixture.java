@@ -1,0 +1,90 @@
+package com.shopintent.scoring.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ScoringModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The production topology in a {@link TopologyTestDriver}, with its topics under their production names. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-11-02T10:00:00Z");
+
+    final ScoringModel model = TestModels.scoringModel();
+    final ScoringMetrics metrics = ScoringMetrics.inMemory();
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], byte[]> events;
+    final TestInputTopic<String, byte[]> pageStats;
+    final TestOutputTopic<String, byte[]> predictions;
+    final TestOutputTopic<String, byte[]> trainingExamples;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    /** In-memory stores: the driver commits after every record, and RocksDB would flush each time. */
+    TopologyFixture() {
+        this(Map.of("SCORING_STATE_STORE", "in_memory"));
+    }
+
+    TopologyFixture(Map<String, String> settings) {
+        ScoringConfig config = ScoringConfig.defaults().with(settings);
+        Properties props = config.streamsProperties();
+        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/scoring-ttd-" + System.nanoTime());
+        driver = new TopologyTestDriver(ScoringTopology.build(config, () -> model, metrics), props, START);
+        events = driver.createInputTopic(Topics.EVENTS, new ByteArraySerializer(), new ByteArraySerializer());
+        pageStats = driver.createInputTopic(Topics.PAGE_STATS, new StringSerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new ByteArrayDeserializer());
+        trainingExamples = driver.createOutputTopic(Topics.TRAINING_EXAMPLES, new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void send(String key, String json) {
+        events.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    List<JsonNode> readPredictions() {
+        return predictions.readValuesToList().stream().map(TopologyFixture::json).toList();
+    }
+
+    List<JsonNode> readTrainingExamples() {
+        return trainingExamples.readValuesToList().stream().map(TopologyFixture::json).toList();
+    }
+
+    List<TestRecord<byte[], byte[]>> readDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    static JsonNode json(byte[] bytes) {
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String header(TestRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
