@@ -24,7 +24,7 @@ public record TrainingSettings(int trees, double eta, int maxDepth, double minCh
     }
 
     public static TrainingSettings defaults(long seed) {
-        return new TrainingSettings(300, 0.03, 4, 3, 0.8, 0.8, 1.0, 0.0, 0.2, seed, 2);
+        return new TrainingSettings(150, 0.06, 4, 3, 0.8, 0.8, 1.0, 0.0, 0.2, seed, 2);
     }
 
     private static void require(boolean ok, String name, Object value, String allowed) {

@@ -44,7 +44,7 @@ final class TopologyFixture implements AutoCloseable {
     TopologyFixture(Map<String, String> settings) {
         ScoringConfig config = ScoringConfig.defaults().with(settings);
         Properties props = config.streamsProperties();
-        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/scoring-ttd-" + System.nanoTime());
+        props.put("state.dir", java.nio.file.Path.of("target", "ttd-state", Long.toString(System.nanoTime())).toAbsolutePath().toString());
         driver = new TopologyTestDriver(ScoringTopology.build(config, () -> model, metrics), props, START);
         events = driver.createInputTopic(Topics.EVENTS, new ByteArraySerializer(), new ByteArraySerializer());
         pageStats = driver.createInputTopic(Topics.PAGE_STATS, new StringSerializer(), new ByteArraySerializer());

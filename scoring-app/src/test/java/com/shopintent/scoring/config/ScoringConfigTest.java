@@ -1,0 +1,78 @@
+package com.shopintent.scoring.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class ScoringConfigTest {
+
+    @Test
+    void shouldDefaultToExactlyOnceV2() {
+        Properties props = ScoringConfig.defaults().streamsProperties();
+
+        assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(props.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("shop-intent-scoring");
+    }
+
+    @Test
+    void shouldReadTypedSettingsFromTheEnvironmentAndIgnoreOtherVariables() {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_SESSION_TIMEOUT", "PT10M", "PATH", "/bin",
+                "SCORING_PROCESSING_GUARANTEE", "at_least_once"));
+
+        assertThat(config.get(ScoringConfig.SESSION_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
+    }
+
+    @Test
+    void shouldPassKafkaPropertiesThroughAndLetThemOverride() {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "SCORING_KAFKA_COMMIT_INTERVAL_MS", "250"));
+
+        Properties props = config.streamsProperties();
+        assertThat(props.get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(props.get("commit.interval.ms")).isEqualTo("250");
+    }
+
+    @Test
+    void shouldNameTheSettingAndTheAllowedValuesWhenAValueIsWrong() {
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_PROCESSING_GUARANTEE", "exactly_once")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SCORING_PROCESSING_GUARANTEE")
+                .hasMessageContaining("exactly_once_v2 or at_least_once");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_SESSION_TIMEOUT", "30 minutes")))
+                .hasMessageContaining("SCORING_SESSION_TIMEOUT").hasMessageContaining("ISO-8601 duration");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_BOOTSTRAP_SERVERS", "broker")))
+                .hasMessageContaining("SCORING_BOOTSTRAP_SERVERS").hasMessageContaining("host:port");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_SPECIAL_DAYS", "14-02")))
+                .hasMessageContaining("SCORING_SPECIAL_DAYS");
+    }
+
+    @Test
+    void shouldReportEveryWrongSettingAtOnce() {
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_MAX_EVENT_BYTES", "1", "SCORING_NUM_STREAM_THREADS", "0")))
+                .hasMessageContaining("SCORING_MAX_EVENT_BYTES").hasMessageContaining("SCORING_NUM_STREAM_THREADS");
+    }
+
+    @Test
+    void shouldRejectAMisspelledSetting() {
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_SESION_TIMEOUT", "PT1M")))
+                .hasMessageContaining("SCORING_SESION_TIMEOUT is not a setting");
+    }
+
+    @Test
+    void shouldMaskSecretsWhenDescribed() {
+        ScoringConfig config = ScoringConfig.from(Map.of(
+                "SCORING_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"hunter2\";",
+                "SCORING_KAFKA_SSL_TRUSTSTORE_PASSWORD", "changeit",
+                "SCORING_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.jks"));
+
+        String described = config.describe();
+        assertThat(described).doesNotContain("hunter2").doesNotContain("changeit")
+                .contains("sasl.jaas.config").contains("/etc/kafka/truststore.jks").contains("SCORING_SESSION_TIMEOUT");
+    }
+}
