@@ -62,12 +62,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (limit != null) {
             rows = rows.subList(0, Math.min(limit, rows.size()));
         }
-        SessionReplayer replayer = new SessionReplayer(shop, ScoringConfig.from(System.getenv()).get(ScoringConfig.SPECIAL_DAYS));
+        SessionReplayer replayer = new SessionReplayer(ScoringConfig.from(System.getenv()).get(ScoringConfig.SPECIAL_DAYS));
         List<ReplayRecord> stats = new ArrayList<>();
         List<ReplayRecord> events = new ArrayList<>();
         for (DatasetRow row : rows) {
-            stats.addAll(replayer.pageStats(row));
-            events.addAll(replayer.events(row));
+            stats.addAll(replayer.pageStats(row, shop));
+            events.addAll(replayer.events(row, shop));
         }
         if (target.out != null) {
             writeJsonLines(target.out, stats, events);

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -48,6 +50,22 @@ public final class ScoringConfig {
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.1S",
             "an ISO-8601 duration from PT0.01S to PT1M", text -> duration(text, Duration.ofMillis(10), Duration.ofMinutes(1)));
 
+    public static final Setting<String> INSTANCE_ID = Setting.of("SCORING_INSTANCE_ID", null,
+            "a stable name per instance, e.g. the pod name; enables static membership (group.instance.id)",
+            ScoringConfig::applicationId);
+    public static final Setting<Integer> STANDBY_REPLICAS = Setting.of("SCORING_STANDBY_REPLICAS", "0",
+            "an integer from 0 to 3 (warm copies of each task's state on other instances)", text -> intIn(text, 0, 3));
+    public static final Setting<Integer> PARTITIONS = Setting.of("SCORING_PARTITIONS", "6",
+            "an integer from 1 to 1000 (partitions of the topics that topics apply creates)", text -> intIn(text, 1, 1000));
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.of("SCORING_REPLICATION_FACTOR", "-1",
+            "-1 (the broker's default) or an integer from 1 to 7, for created and internal topics",
+            text -> text.trim().equals("-1") ? -1 : intIn(text, 1, 7));
+    public static final Setting<Double> HIGH_INTENT_THRESHOLD = Setting.of("SCORING_HIGH_INTENT_THRESHOLD", "0.5",
+            "a probability from 0 to 1 (a session at or above it counts as high intent in shop.insights)",
+            text -> doubleIn(text, 0, 1));
+    public static final Setting<Duration> INSIGHTS_GRACE = Setting.of("SCORING_INSIGHTS_GRACE", "PT10S",
+            "an ISO-8601 duration from PT0S to PT1H (how long a 1-minute insight window waits for late events)",
+            text -> duration(text, Duration.ZERO, Duration.ofHours(1)));
     public static final Setting<StoreType> STATE_STORE = Setting.of("SCORING_STATE_STORE", "rocksdb",
             "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
             text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
@@ -57,8 +75,15 @@ public final class ScoringConfig {
 
     /** Every setting, in the order they are printed. */
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, STATE_DIR,
-            PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS,
-            MAX_EVENT_BYTES);
+            PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
+            PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE);
+
+    /**
+     * Largest record the application writes: a dead letter keeps the original value, which may be
+     * as large as the input topic allows (1 MiB by default), plus headers.
+     */
+    public static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
     static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
     private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "key", "token", "credential");
@@ -136,6 +161,12 @@ public final class ScoringConfig {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get(PROCESSING_GUARANTEE));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, get(NUM_STREAM_THREADS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, get(COMMIT_INTERVAL).toMillis());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, get(STANDBY_REPLICAS));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, get(REPLICATION_FACTOR));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+        if (get(INSTANCE_ID) != null) {
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), get(INSTANCE_ID));
+        }
         // Only shop.page-stats has a deserializer that can fail; a bad stats record is logged and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         if (get(STATE_DIR) != null) {
@@ -191,6 +222,14 @@ public final class ScoringConfig {
     private static Duration duration(String text, Duration min, Duration max) {
         Duration value = Duration.parse(text);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException("out of range");
+        }
+        return value;
+    }
+
+    private static double doubleIn(String text, double min, double max) {
+        double value = Double.parseDouble(text.trim());
+        if (!(value >= min && value <= max)) {
             throw new IllegalArgumentException("out of range");
         }
         return value;

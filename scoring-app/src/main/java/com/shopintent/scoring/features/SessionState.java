@@ -55,6 +55,9 @@ public final class SessionState {
     int eventCount;
     double lastProbability = Double.NaN;
     String lastModelVersion;
+    /** The last insight window in which this session was counted as active, and as high intent. */
+    long activeWindow = -1;
+    long highIntentWindow = -1;
     /** When the session closed (epoch nanos), or {@link #OPEN}; a closed session keeps only this. */
     long closedAtNanos = OPEN;
 
@@ -161,6 +164,20 @@ public final class SessionState {
     public void recordScore(double probability, String modelVersion) {
         lastProbability = probability;
         lastModelVersion = modelVersion;
+    }
+
+    /** Marks the session active in this insight window; true the first time for the window. */
+    public boolean markActive(long window) {
+        boolean first = activeWindow != window;
+        activeWindow = window;
+        return first;
+    }
+
+    /** Marks the session high intent in this insight window; true the first time for the window. */
+    public boolean markHighIntent(long window) {
+        boolean first = highIntentWindow != window;
+        highIntentWindow = window;
+        return first;
     }
 
     /** The session's features as of its last event. */

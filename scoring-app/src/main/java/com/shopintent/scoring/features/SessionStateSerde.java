@@ -39,7 +39,7 @@ public final class SessionStateSerde implements Serde<SessionState> {
         byte[] version = s.lastModelVersion == null ? new byte[0] : utf8(s.lastModelVersion);
         int remembered = Math.min(s.eventCount, s.eventIdHashes.length);
         int size = 2 + 4 + shop.length + 4 + visitor.length + 8 + 8 + 3 * 4 + 3 * 8 + 1 + 4 + 3 * 8
-                + 4 * 4 + 1 + 1 + 8 + 4 + 4 + 8 * remembered + 8 + 4 + version.length;
+                + 4 * 4 + 1 + 1 + 8 + 4 + 4 + 8 * remembered + 8 + 4 + version.length + 8 + 8;
         ByteBuffer b = ByteBuffer.allocate(size);
         b.put(FORMAT_V1).put(KIND_OPEN);
         b.putInt(shop.length).put(shop).putInt(visitor.length).put(visitor);
@@ -60,6 +60,7 @@ public final class SessionStateSerde implements Serde<SessionState> {
             b.putLong(s.eventIdHashes[i]);
         }
         b.putDouble(s.lastProbability).putInt(version.length).put(version);
+        b.putLong(s.activeWindow).putLong(s.highIntentWindow);
         return b.array();
     }
 
@@ -109,6 +110,8 @@ public final class SessionStateSerde implements Serde<SessionState> {
             s.lastProbability = b.getDouble();
             String version = string(b);
             s.lastModelVersion = version.isEmpty() ? null : version;
+            s.activeWindow = b.getLong();
+            s.highIntentWindow = b.getLong();
             return s;
         } catch (RuntimeException e) {
             if (e instanceof SerializationException) {

@@ -1,5 +1,8 @@
 package com.shopintent.scoring.replay;
 
-/** One record to produce: topic, string key and JSON value. */
-public record ReplayRecord(String topic, String key, byte[] value) {
+/**
+ * One record to produce: topic, string key and JSON value; for an event also its event time
+ * (nanoseconds since the epoch), so a generator can schedule it without parsing it.
+ */
+public record ReplayRecord(String topic, String key, byte[] value, long timeNanos) {
 }

@@ -39,11 +39,9 @@ public final class SessionReplayer {
 
     static final LocalTime START_OF_SESSION = LocalTime.of(9, 0);
 
-    private final String shopId;
     private final ReplayDates dates;
 
-    public SessionReplayer(String shopId, SpecialDayCalendar calendar) {
-        this.shopId = shopId;
+    public SessionReplayer(SpecialDayCalendar calendar) {
         this.dates = new ReplayDates(calendar);
     }
 
@@ -51,24 +49,37 @@ public final class SessionReplayer {
         return "row-" + row;
     }
 
-    /** The page-statistics records of the row's pages. */
-    public List<ReplayRecord> pageStats(DatasetRow row) {
+    /** The page-statistics records of the row's pages in this shop. */
+    public List<ReplayRecord> pageStats(DatasetRow row, String shopId) {
         SessionFeatures f = row.features();
         byte[] stats = PageStatsParser.write(new PageStats(f.bounceRates(), f.exitRates(), f.pageValues()));
         List<ReplayRecord> records = new ArrayList<>();
         for (PageCategory category : categoriesViewed(f)) {
-            records.add(new ReplayRecord(Topics.PAGE_STATS, PageStats.key(shopId, pageId(row.row(), category)), stats));
+            records.add(new ReplayRecord(Topics.PAGE_STATS, PageStats.key(shopId, pageId(row.row(), category)), stats, 0));
         }
         return records;
     }
 
-    /** The row's events in time order, the last one a {@code session_end}. */
-    public List<ReplayRecord> events(DatasetRow row) {
+    /**
+     * The row's events as session {@code row-<n>}, starting on a day whose Month, Weekend and
+     * SpecialDay are the row's, so every feature equals the row.
+     */
+    public List<ReplayRecord> events(DatasetRow row, String shopId) {
         SessionFeatures f = row.features();
-        String sessionId = sessionId(row.row());
-        long time = Instant.ofEpochSecond(dates.dayFor(f.month(), f.weekend(), f.specialDay())
-                .atTime(START_OF_SESSION).toEpochSecond(ZoneOffset.UTC)).getEpochSecond() * 1_000_000_000L;
-        Session session = new Session(row, sessionId);
+        long start = dates.dayFor(f.month(), f.weekend(), f.specialDay()).atTime(START_OF_SESSION)
+                .toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L;
+        return events(row, shopId, sessionId(row.row()), start);
+    }
+
+    /**
+     * The row's events in time order, the last one a {@code session_end}, as session
+     * {@code sessionId} starting at {@code startNanos}; event ids are {@code <sessionId>-<n>}. The
+     * durations, counts and rates are the row's; Month, Weekend and SpecialDay follow the start.
+     */
+    public List<ReplayRecord> events(DatasetRow row, String shopId, String sessionId, long startNanos) {
+        SessionFeatures f = row.features();
+        long time = startNanos;
+        Session session = new Session(row, shopId, sessionId);
         int[] counts = {f.administrative(), f.informational(), f.productRelated()};
         long[] durations = {nanos(f.administrativeDuration()), nanos(f.informationalDuration()), nanos(f.productRelatedDuration())};
         if (counts[0] + counts[1] + counts[2] == 0 && needsOtherPage(f)) {
@@ -124,13 +135,15 @@ public final class SessionReplayer {
     }
 
     /** Builds the events of one session, numbering them. */
-    private final class Session {
+    private static final class Session {
         private final DatasetRow row;
+        private final String shopId;
         private final String sessionId;
         private final List<ReplayRecord> records = new ArrayList<>();
 
-        Session(DatasetRow row, String sessionId) {
+        Session(DatasetRow row, String shopId, String sessionId) {
             this.row = row;
+            this.shopId = shopId;
             this.sessionId = sessionId;
         }
 
@@ -163,7 +176,7 @@ public final class SessionReplayer {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write event of " + sessionId, e);
             }
-            records.add(new ReplayRecord(Topics.EVENTS, sessionId, out.toByteArray()));
+            records.add(new ReplayRecord(Topics.EVENTS, sessionId, out.toByteArray(), timeNanos));
         }
 
         private void writeCode(JsonGenerator g, String field, Integer code) throws IOException {

@@ -82,6 +82,20 @@ public final class OutputJson {
         });
     }
 
+    static byte[] insight(String shopId, long windowStartMillis, long windowEndMillis, ShopInsight i) {
+        return write(g -> {
+            g.writeStringField("shopId", shopId);
+            g.writeStringField("windowStart", Instant.ofEpochMilli(windowStartMillis).toString());
+            g.writeStringField("windowEnd", Instant.ofEpochMilli(windowEndMillis).toString());
+            g.writeNumberField("events", i.events());
+            g.writeNumberField("activeSessions", i.activeSessions());
+            g.writeNumberField("meanPurchaseProbability", i.meanProbability());
+            g.writeNumberField("highIntentSessions", i.highIntentSessions());
+            g.writeNumberField("purchases", i.purchases());
+            g.writeNumberField("purchaseAmount", i.purchaseAmount());
+        });
+    }
+
     private static void code(JsonGenerator g, String name, Integer value) throws IOException {
         if (value == null) {
             g.writeNullField(name);

@@ -6,13 +6,19 @@ import com.shopintent.scoring.events.PageStats;
 import com.shopintent.scoring.features.SessionStateSerde;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ScoringModel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -23,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 
 /**
  * The scoring topology: reads {@link Topics#EVENTS} and {@link Topics#PAGE_STATS}, writes
- * {@link Topics#PREDICTIONS}, {@link Topics#TRAINING_EXAMPLES} and {@link Topics#EVENTS_DLQ}.
+ * {@link Topics#PREDICTIONS}, {@link Topics#TRAINING_EXAMPLES}, {@link Topics#INSIGHTS} and
+ * {@link Topics#EVENTS_DLQ}.
  * A pure builder: no I/O, the same graph for production and {@code TopologyTestDriver}.
  *
  * <pre>
@@ -31,12 +38,15 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
  *                              ├─ keyless ─► events-by-session ─► parse-rekeyed ─┤
  *                              └─ rejected ─► shop.events.dlq        ▼
  *                                   score-sessions (store: sessions; global: page-stats)
- *                                      ├─► shop.predictions
+ *                                      ├─► shop.predictions ─► predictions-by-shop ─► 1-min windows ─► shop.insights
  *                                      ├─► shop.training-examples
  *                                      └─► shop.events.dlq
  * </pre>
  */
 public final class ScoringTopology {
+
+    /** Size of the per-shop insight windows, in event time. */
+    public static final Duration INSIGHT_WINDOW = Duration.ofMinutes(1);
 
     private ScoringTopology() {
     }
@@ -69,16 +79,18 @@ public final class ScoringTopology {
                 .merge(reparsed.get("reparsed-valid"), Named.as("valid-events"))
                 .mapValues(value -> (ParseOutput.Parsed) value, Named.as("as-parsed"))
                 .process(() -> new SessionScoringProcessor(models, config.get(ScoringConfig.SPECIAL_DAYS),
-                        config.get(ScoringConfig.SESSION_TIMEOUT), config.get(ScoringConfig.EXPIRY_INTERVAL), metrics),
+                        config.get(ScoringConfig.SESSION_TIMEOUT), config.get(ScoringConfig.EXPIRY_INTERVAL),
+                        config.get(ScoringConfig.HIGH_INTENT_THRESHOLD), metrics),
                         Named.as("score-sessions"), Stores.SESSIONS);
 
         Map<String, KStream<String, SessionOutput>> outputs = sessionOutputs.split(Named.as("session-"))
                 .branch((key, value) -> value instanceof SessionOutput.Prediction, Branched.as("prediction"))
                 .branch((key, value) -> value instanceof SessionOutput.TrainingExample, Branched.as("example"))
                 .defaultBranch(Branched.as("dead-letter"));
-        outputs.get("session-prediction")
-                .mapValues(value -> (SessionOutput.Prediction) value, Named.as("as-prediction"))
-                .to(Topics.PREDICTIONS, Produced.with(Serdes.String(), OutputJson.predictionSerde()).withName("predictions-sink"));
+        KStream<String, SessionOutput.Prediction> predictions = outputs.get("session-prediction")
+                .mapValues(value -> (SessionOutput.Prediction) value, Named.as("as-prediction"));
+        predictions.to(Topics.PREDICTIONS, Produced.with(Serdes.String(), OutputJson.predictionSerde()).withName("predictions-sink"));
+        insights(predictions, config, storeType);
         outputs.get("session-example")
                 .mapValues(value -> (SessionOutput.TrainingExample) value, Named.as("as-training-example"))
                 .to(Topics.TRAINING_EXAMPLES, Produced.with(Serdes.String(), OutputJson.trainingExampleSerde())
@@ -92,6 +104,28 @@ public final class ScoringTopology {
                 .map((key, letter) -> KeyValue.pair(letter.key(), letter.value()), Named.as("original-bytes"))
                 .to(Topics.EVENTS_DLQ, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letter-sink"));
         return builder.build();
+    }
+
+    /**
+     * One final record per shop and 1-minute event-time window, after the grace period: a repartition
+     * by shop, a windowed aggregate of counters, and suppression until the window closes.
+     */
+    private static void insights(KStream<String, SessionOutput.Prediction> predictions, ScoringConfig config,
+                                 ScoringConfig.StoreType storeType) {
+        predictions
+                .map((sessionId, p) -> KeyValue.pair(p.shopId(), p.insight()), Named.as("key-by-shop"))
+                .groupByKey(Grouped.with(Stores.PREDICTIONS_BY_SHOP, Serdes.String(), InsightInput.serde()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(INSIGHT_WINDOW, config.get(ScoringConfig.INSIGHTS_GRACE)))
+                .aggregate(() -> ShopInsight.EMPTY, (shop, in, total) -> total.add(in), Named.as("insights-aggregate"),
+                        Materialized.<String, ShopInsight, WindowStore<Bytes, byte[]>>as(Stores.INSIGHTS)
+                                .withKeySerde(Serdes.String()).withValueSerde(ShopInsight.serde())
+                                .withStoreType(storeType == ScoringConfig.StoreType.IN_MEMORY
+                                        ? Materialized.StoreType.IN_MEMORY : Materialized.StoreType.ROCKS_DB))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(Stores.INSIGHTS_SUPPRESSION))
+                .toStream(Named.as("insights-final"))
+                .map((window, total) -> KeyValue.pair(window.key(),
+                        OutputJson.insight(window.key(), window.window().start(), window.window().end(), total)), Named.as("insight-json"))
+                .to(Topics.INSIGHTS, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("insights-sink"));
     }
 
     private static KeyValueBytesStoreSupplier store(ScoringConfig.StoreType type, String name) {

@@ -6,10 +6,14 @@ import com.shopintent.scoring.features.SessionFeatures;
 /** What the session step forwards: predictions, training examples and dead letters. */
 sealed interface SessionOutput permits SessionOutput.Prediction, SessionOutput.TrainingExample, DeadLetter {
 
-    /** The score of a session as of one event. */
+    /**
+     * The score of a session as of one event.
+     *
+     * @param insight what this event adds to its shop's insight window (not written to the topic)
+     */
     record Prediction(String eventId, String shopId, String sessionId, String visitorId, EventType eventType,
                       long eventTimeNanos, long scoredAtMillis, String modelVersion, double purchaseProbability,
-                      boolean late) implements SessionOutput {
+                      boolean late, InsightInput insight) implements SessionOutput {
     }
 
     /**

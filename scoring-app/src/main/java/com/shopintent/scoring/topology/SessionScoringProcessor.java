@@ -57,6 +57,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private final long timeoutNanos;
     private final Duration expiryInterval;
     private final ScoringMetrics metrics;
+    private final double highIntentThreshold;
     private ProcessorContext<String, SessionOutput> context;
     private KeyValueStore<String, SessionState> sessions;
     private ReadOnlyKeyValueStore<String, ValueAndTimestamp<PageStats>> pageStats;
@@ -64,7 +65,8 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private long wallClockAtLatestMillis;
 
     SessionScoringProcessor(Supplier<ScoringModel> models, SpecialDayCalendar calendar, Duration timeout,
-                            Duration expiryInterval, ScoringMetrics metrics) {
+                            Duration expiryInterval, double highIntentThreshold, ScoringMetrics metrics) {
+        this.highIntentThreshold = highIntentThreshold;
         this.models = models;
         this.calendar = calendar;
         this.timeoutNanos = timeout.toNanos();
@@ -110,7 +112,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         SessionOutput.Prediction prediction;
         try {
             boolean late = state.apply(event, idHash, statsOf(event));
-            prediction = score(event, state, late);
+            prediction = score(event, state, late, record.timestamp());
         } catch (RuntimeException e) {
             // The state in the store is untouched: this event did not happen as far as the session knows.
             LOG.warn("Cannot score event {} of session {}; it goes to the dead-letter topic", event.eventId(), sessionId, e);
@@ -139,7 +141,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         return stats.value();
     }
 
-    private SessionOutput.Prediction score(ShopEvent event, SessionState state, boolean late) {
+    private SessionOutput.Prediction score(ShopEvent event, SessionState state, boolean late, long timestamp) {
         if (late) {
             metrics.lateEvent();
         }
@@ -157,8 +159,14 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         meters.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         meters.success().increment();
         state.recordScore(probability, model.version());
+        long window = Math.floorDiv(timestamp, ScoringTopology.INSIGHT_WINDOW.toMillis());
+        boolean newSession = state.markActive(window);
+        boolean newHighIntent = probability >= highIntentThreshold && state.markHighIntent(window);
+        boolean purchase = event.type() == EventType.PURCHASE;
+        InsightInput insight = new InsightInput(probability, newSession, newHighIntent, purchase,
+                purchase && event.amount() != null ? event.amount() : 0.0);
         return new SessionOutput.Prediction(event.eventId(), event.shopId(), event.sessionId(), event.visitorId(),
-                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, late);
+                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, late, insight);
     }
 
     private void deadLetter(Record<String, ParseOutput.Parsed> record, Rejection rejection) {

@@ -11,6 +11,8 @@ public final class Topics {
     public static final String PREDICTIONS = "shop.predictions";
     /** One labelled example per closed session, with the features that were served. */
     public static final String TRAINING_EXAMPLES = "shop.training-examples";
+    /** Per shop and 1-minute event-time window: events, sessions, intent, purchases; key = shop id. */
+    public static final String INSIGHTS = "shop.insights";
     /** Rejected records: original key and value bytes, the reason in headers. */
     public static final String EVENTS_DLQ = "shop.events.dlq";
 

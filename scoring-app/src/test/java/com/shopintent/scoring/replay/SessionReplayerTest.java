@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class SessionReplayerTest {
 
-    private final SessionReplayer replayer = new SessionReplayer("shop-9", SpecialDayCalendar.defaults());
+    private final SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
 
     @Test
     void shouldConvertTheDataSetsSecondsToNanosecondsExactly() {
@@ -32,7 +32,7 @@ class SessionReplayerTest {
     void shouldWriteOneValidEventPerPageViewThenTheEndInTimeOrder() throws IOException {
         EventParser parser = new EventParser(65536);
         for (DatasetRow row : TestModels.shippedRows().subList(0, 500)) {
-            List<ReplayRecord> events = replayer.events(row);
+            List<ReplayRecord> events = replayer.events(row, "shop-9");
             int views = row.features().administrative() + row.features().informational() + row.features().productRelated();
             int expected = views + 1 + (row.revenue() ? 2 : 0);
             assertThat(events.size()).as("row %d", row.row()).isIn(expected, expected + 1);
@@ -53,7 +53,7 @@ class SessionReplayerTest {
     @Test
     void shouldGiveEveryViewedCategoryAPageWithTheRowsStatistics() throws IOException {
         DatasetRow row = TestModels.shippedRows().get(1);
-        List<ReplayRecord> stats = replayer.pageStats(row);
+        List<ReplayRecord> stats = replayer.pageStats(row, "shop-9");
 
         assertThat(stats).extracting(ReplayRecord::key).containsExactly("shop-9/row-2-product_related");
         JsonNode value = Json.MAPPER.readTree(stats.get(0).value());

@@ -28,20 +28,20 @@ class ReplayParityTest {
     @Test
     void shouldServeTheFeaturesAndScoresOfEveryDatasetRow() {
         List<DatasetRow> rows = TestModels.shippedRows();
-        SessionReplayer replayer = new SessionReplayer("shop-0001", SpecialDayCalendar.defaults());
+        SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
         Map<String, DatasetRow> rowBySession = new HashMap<>();
         Map<String, Double> offlineScore = new HashMap<>();
         long events = 0;
         try (TopologyFixture fixture = new TopologyFixture()) {
             for (DatasetRow row : rows) {
-                for (ReplayRecord stats : replayer.pageStats(row)) {
+                for (ReplayRecord stats : replayer.pageStats(row, "shop-0001")) {
                     fixture.pageStats.pipeInput(stats.key(), stats.value());
                 }
             }
             for (DatasetRow row : rows) {
                 rowBySession.put(SessionReplayer.sessionId(row.row()), row);
                 offlineScore.put(SessionReplayer.sessionId(row.row()), fixture.model.score(row.features()));
-                List<KeyValue<byte[], byte[]>> batch = replayer.events(row).stream()
+                List<KeyValue<byte[], byte[]>> batch = replayer.events(row, "shop-0001").stream()
                         .map(r -> KeyValue.pair(r.key().getBytes(StandardCharsets.UTF_8), r.value())).toList();
                 events += batch.size();
                 fixture.events.pipeKeyValueList(batch);

@@ -35,6 +35,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, byte[]> predictions;
     final TestOutputTopic<String, byte[]> trainingExamples;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, byte[]> insights;
 
     /** In-memory stores: the driver commits after every record, and RocksDB would flush each time. */
     TopologyFixture() {
@@ -51,6 +52,7 @@ final class TopologyFixture implements AutoCloseable {
         predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new ByteArrayDeserializer());
         trainingExamples = driver.createOutputTopic(Topics.TRAINING_EXAMPLES, new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic(Topics.EVENTS_DLQ, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        insights = driver.createOutputTopic(Topics.INSIGHTS, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     void send(String key, String json) {
@@ -64,6 +66,10 @@ final class TopologyFixture implements AutoCloseable {
 
     List<JsonNode> readTrainingExamples() {
         return trainingExamples.readValuesToList().stream().map(TopologyFixture::json).toList();
+    }
+
+    List<JsonNode> readInsights() {
+        return insights.readValuesToList().stream().map(TopologyFixture::json).toList();
     }
 
     List<TestRecord<byte[], byte[]>> readDeadLetters() {

@@ -1,0 +1,95 @@
+package com.shopintent.scoring.runtime;
+
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.topology.ScoringTopology;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring topology running against a Kafka cluster: builds it, starts it, and closes it
+ * cleanly (commit, leave the group) within a bounded time. The model is loaded by the caller
+ * before the first record.
+ */
+public final class ScoringApp implements AutoCloseable {
+
+    /** How long a close may take before it gives up; below Kubernetes' default 30 s grace period. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
+
+    private final KafkaStreams streams;
+    private final ScoringMetrics metrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public ScoringApp(ScoringConfig config, Supplier<ScoringModel> models, ScoringMetrics metrics) {
+        this.metrics = metrics;
+        this.streams = new KafkaStreams(ScoringTopology.build(config, models, metrics), config.streamsProperties());
+        // Bad input never reaches here (it goes to the dead-letter topic); what does is a fault of
+        // the cluster or of this program, which a restart of the process is the answer to.
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Stream thread failed; shutting the application down so it can be restarted", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ScoringMetrics metrics() {
+        return metrics;
+    }
+
+    /** Waits until the application is RUNNING; false when the deadline passed or it failed. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            stopped.await(50, TimeUnit.MILLISECONDS);
+        }
+        return false;
+    }
+
+    /** Blocks until the application stopped (closed, or failed); true when it failed. */
+    public boolean awaitStop() throws InterruptedException {
+        stopped.await();
+        return streams.state() == KafkaStreams.State.ERROR;
+    }
+
+    /** Commits, leaves the group and closes, waiting at most {@link #CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+        if (!clean) {
+            LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,87 @@
+package com.shopintent.scoring.runtime;
+
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.topology.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * The product's topics with their partitions, replication and configuration, and the one place
+ * that creates them ({@code ./scoring topics apply} or {@code run --create-topics}). Internal
+ * topics (changelog, repartition) are Kafka Streams' own and are not listed here.
+ */
+public final class TopicPlan {
+
+    private final int partitions;
+    private final Optional<Short> replication;
+
+    public TopicPlan(ScoringConfig config) {
+        this.partitions = config.get(ScoringConfig.PARTITIONS);
+        int factor = config.get(ScoringConfig.REPLICATION_FACTOR);
+        this.replication = factor < 0 ? Optional.empty() : Optional.of((short) factor);
+    }
+
+    /** Every topic the application reads or writes, as it should be created. */
+    public List<NewTopic> topics() {
+        String maxBytes = Integer.toString(ScoringConfig.MAX_RECORD_BYTES);
+        return List.of(
+                topic(Topics.EVENTS, partitions, Map.of()),
+                // Every instance reads all of it; compaction keeps the latest statistics per page.
+                topic(Topics.PAGE_STATS, Math.min(partitions, 3), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(Topics.PREDICTIONS, partitions, Map.of()),
+                topic(Topics.TRAINING_EXAMPLES, partitions, Map.of()),
+                topic(Topics.INSIGHTS, partitions, Map.of()),
+                // A dead letter keeps the original value, which may be as large as the input allows.
+                topic(Topics.EVENTS_DLQ, partitions, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+    }
+
+    private NewTopic topic(String name, int count, Map<String, String> configs) {
+        return new NewTopic(name, Optional.of(count), replication).configs(configs);
+    }
+
+    /** What {@link #apply} did: topics created, and topics that exist with another partition count. */
+    public record Result(List<String> created, List<String> existing, List<String> warnings) {
+    }
+
+    /** Creates the missing topics; leaves existing ones alone and warns where they differ. */
+    public Result apply(Admin admin) {
+        try {
+            Set<String> names = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            List<String> existing = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            for (NewTopic topic : topics()) {
+                if (names.contains(topic.name())) {
+                    existing.add(topic.name());
+                } else {
+                    missing.add(topic);
+                }
+            }
+            if (!existing.isEmpty()) {
+                Map<String, TopicDescription> described = admin.describeTopics(existing).allTopicNames().get();
+                for (NewTopic topic : topics()) {
+                    TopicDescription description = described.get(topic.name());
+                    if (description != null && description.partitions().size() != topic.numPartitions()) {
+                        warnings.add(topic.name() + " has " + description.partitions().size() + " partitions, the plan says "
+                                + topic.numPartitions() + "; changing it moves sessions between partitions (see docs/OPERATIONS.md)");
+                    }
+                }
+            }
+            admin.createTopics(missing).all().get();
+            return new Result(missing.stream().map(NewTopic::name).toList(), existing, warnings);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}
