@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./scoring} command line: one subcommand per job, {@code --help} on each. */
 @Command(name = "scoring", mixinStandardHelpOptions = true, versionProvider = ScoringCli.Version.class,
         description = "Purchase-intent scoring of shop clickstreams with Kafka Streams and XGBoost.",
-        subcommands = {TrainCommand.class, ScoreCsvCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TopicsCommand.class, TrainCommand.class, ScoreCsvCommand.class, ReplayCommand.class,
+            CommandLine.HelpCommand.class})
 public final class ScoringCli implements Runnable {
 
     @CommandLine.Spec
@@ -19,6 +20,9 @@ public final class ScoringCli implements Runnable {
     /** The command line with its error handling, also used by tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ScoringCli());
+        SettingOptions.addTo(cli.getSubcommands().get("run"));
+        SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("plan"));
+        SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("apply"));
         // A bad argument or input prints one clear line, not a stack trace; --verbose would add it back.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));

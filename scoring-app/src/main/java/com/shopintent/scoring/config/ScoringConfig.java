@@ -176,6 +176,17 @@ public final class ScoringConfig {
         return props;
     }
 
+    /**
+     * Properties for a plain client (admin, producer, consumer) of the same cluster: the bootstrap
+     * servers and the pass-through properties, so security settings apply to every client.
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", get(BOOTSTRAP_SERVERS));
+        props.putAll(kafkaProperties);
+        return props;
+    }
+
     /** One line per setting in force, secrets masked; for the start-up log. */
     public String describe() {
         StringBuilder out = new StringBuilder();

@@ -21,6 +21,7 @@ public final class ScoringMetrics {
     public static final String DEAD_LETTERS = "scoring.dead.letters";
     public static final String ENRICHMENT_MISSES = "scoring.enrichment.misses";
     public static final String LATE_EVENTS = "scoring.late.events";
+    public static final String SESSIONS_STARTED = "scoring.sessions.started";
     public static final String SESSIONS_CLOSED = "scoring.sessions.closed";
     public static final String PREDICTION_REQUESTS = "ml.prediction.requests";
     public static final String PREDICTION_DURATION = "ml.prediction.duration";
@@ -36,6 +37,7 @@ public final class ScoringMetrics {
     private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
     private final Counter enrichmentMisses;
     private final Counter lateEvents;
+    private final Counter sessionsStarted;
     private final Map<String, ModelMeters> modelMeters = new ConcurrentHashMap<>();
 
     public ScoringMetrics(MeterRegistry registry) {
@@ -52,6 +54,7 @@ public final class ScoringMetrics {
                 .register(registry);
         lateEvents = Counter.builder(LATE_EVENTS).description("Events older than their session's last event")
                 .register(registry);
+        sessionsStarted = Counter.builder(SESSIONS_STARTED).description("Sessions started").register(registry);
     }
 
     /** Meters kept in memory only, for tests and offline commands. */
@@ -77,6 +80,16 @@ public final class ScoringMetrics {
 
     public void lateEvent() {
         lateEvents.increment();
+    }
+
+    public void sessionStarted() {
+        sessionsStarted.increment();
+    }
+
+    /** Sessions started and not yet closed by this instance since it started. */
+    public long openSessions() {
+        double closed = registry.find(SESSIONS_CLOSED).counters().stream().mapToDouble(Counter::count).sum();
+        return (long) (sessionsStarted.count() - closed);
     }
 
     public void sessionClosed(String closedBy) {

@@ -108,6 +108,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         }
         if (state == null) {
             state = SessionState.start(event);
+            metrics.sessionStarted();
         }
         SessionOutput.Prediction prediction;
         try {

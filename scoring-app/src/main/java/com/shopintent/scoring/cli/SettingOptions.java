@@ -1,0 +1,45 @@
+package com.shopintent.scoring.cli;
+
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.config.Setting;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Gives a command one flag per setting ({@code SCORING_SESSION_TIMEOUT} is
+ * {@code --session-timeout}), so the same setting is an environment variable in a pod and a flag
+ * on a laptop; a flag wins over the variable.
+ */
+final class SettingOptions {
+
+    private SettingOptions() {
+    }
+
+    static void addTo(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        for (Setting<?> setting : ScoringConfig.SETTINGS) {
+            spec.addOption(OptionSpec.builder(setting.flag())
+                    .paramLabel("<value>")
+                    .type(String.class)
+                    .description(setting.env() + ": " + setting.allowed()
+                            + (setting.defaultValue() == null ? "" : " (default: " + setting.defaultValue() + ")"))
+                    .build());
+        }
+    }
+
+    /** The configuration from the environment with this command's flags on top, validated. */
+    static ScoringConfig config(CommandSpec spec, Map<String, String> environment, Map<String, String> defaults) {
+        Map<String, String> values = new LinkedHashMap<>(defaults);
+        values.putAll(environment);
+        for (Setting<?> setting : ScoringConfig.SETTINGS) {
+            OptionSpec option = spec.findOption(setting.flag());
+            if (option != null && option.getValue() != null) {
+                values.put(setting.env(), option.getValue());
+            }
+        }
+        return ScoringConfig.from(values);
+    }
+}

@@ -1,0 +1,282 @@
+package com.shopintent.scoring.loadgen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.enrich.SpecialDayCalendar;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.replay.ReplayRecord;
+import com.shopintent.scoring.replay.SessionReplayer;
+import com.shopintent.scoring.topology.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Traffic like many real shops: sessions drawn from the data set's rows, spread over shops with
+ * Zipf-like popularity, interleaved in event time, sent open-loop at a fixed rate (the send times
+ * do not wait for the pipeline; falling behind the schedule is measured and reported). It reads
+ * the predictions back ({@code read_committed}) and measures each event's end-to-end latency.
+ */
+public final class LoadGenerator {
+
+    /**
+     * Settings of one run.
+     *
+     * @param speedUp how much faster than the wall clock the sessions' event time runs; 60 plays a
+     *                minute of shopping per second, so sessions (and insight windows) complete within a short run
+     */
+    public record Settings(double rate, Duration duration, int shops, double badFraction, long seed, double speedUp,
+                           Duration drainTimeout) {
+        public Settings {
+            if (!(rate > 0 && rate <= 1_000_000)) {
+                throw new IllegalArgumentException("--rate must be within (0, 1000000] events/s, got " + rate);
+            }
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("--duration must be positive, got " + duration);
+            }
+            if (shops < 1 || shops > 100_000) {
+                throw new IllegalArgumentException("--shops must be within 1..100000, got " + shops);
+            }
+            if (!(badFraction >= 0 && badFraction < 1)) {
+                throw new IllegalArgumentException("--bad-fraction must be within [0, 1), got " + badFraction);
+            }
+            if (!(speedUp >= 1)) {
+                throw new IllegalArgumentException("--speed-up must be at least 1, got " + speedUp);
+            }
+        }
+    }
+
+    /** A snapshot for live progress. */
+    public record Progress(long produced, long predicted, long deadLettered, double predictionsPerSecond,
+                           double p50Ms, double p95Ms, double p99Ms, double behindMs) {
+    }
+
+    /** Behind schedule by more than this, the run reports that it could not keep the rate. */
+    static final double BEHIND_LIMIT_MS = 1000;
+
+    private final Map<String, Object> clientProperties;
+    private final List<DatasetRow> rows;
+    private final SpecialDayCalendar calendar;
+    private final Settings settings;
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    private final Set<String> received = ConcurrentHashMap.newKeySet();
+    private final AtomicLong predicted = new AtomicLong();
+    private final AtomicLong duplicated = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final Recorder latency = new Recorder(3);
+    private final Histogram total = new Histogram(3);
+    private volatile boolean stopRequested;
+    private volatile boolean consuming = true;
+    private volatile long firstPredictionMillis;
+
+    public LoadGenerator(Map<String, Object> clientProperties, List<DatasetRow> rows, SpecialDayCalendar calendar, Settings settings) {
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.rows = List.copyOf(rows);
+        this.calendar = calendar;
+        this.settings = settings;
+    }
+
+    /** Wall-clock time (epoch ms) the first prediction was read, 0 before. */
+    public long firstPredictionMillis() {
+        return firstPredictionMillis;
+    }
+
+    /** Asks a running {@link #run} to stop sending and report what it has (for Ctrl-C). */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    public LoadReport run(Consumer<Progress> progress, Duration progressEvery) throws InterruptedException {
+        Random random = new Random(settings.seed());
+        ShopPopularity popularity = new ShopPopularity(settings.shops(), 1.0);
+        String[] shopOfRow = new String[rows.size()];
+        for (int i = 0; i < shopOfRow.length; i++) {
+            shopOfRow[i] = ShopPopularity.shopId(popularity.sample(random));
+        }
+        SessionReplayer replayer = new SessionReplayer(calendar);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            // Page statistics first: every page the sessions can view has its statistics in place.
+            for (int i = 0; i < rows.size(); i++) {
+                for (ReplayRecord stats : replayer.pageStats(rows.get(i), shopOfRow[i])) {
+                    producer.send(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
+                }
+            }
+            producer.flush();
+            startAtEnd(consumer);
+            Thread reader = new Thread(() -> read(consumer), "loadgen-reader");
+            reader.start();
+            try {
+                return send(producer, random, shopOfRow, replayer, progress, progressEvery);
+            } finally {
+                consuming = false;
+                reader.join();
+            }
+        }
+    }
+
+    private LoadReport send(KafkaProducer<String, byte[]> producer, Random random, String[] shopOfRow, SessionReplayer replayer,
+                            Consumer<Progress> progress, Duration progressEvery) throws InterruptedException {
+        long startWall = System.currentTimeMillis();
+        long start = System.nanoTime();
+        SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
+                SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
+        double interval = 1e9 / settings.rate();
+        long end = start + settings.duration().toNanos();
+        long produced = 0;
+        long bad = 0;
+        double maxBehind = 0;
+        long nextProgress = start + progressEvery.toNanos();
+        long lastPredicted = 0;
+        long lastProgress = start;
+        for (long slot = 0; !stopRequested; slot++) {
+            long due = start + (long) (slot * interval);
+            if (due >= end) {
+                break;
+            }
+            long now = System.nanoTime();
+            if (now < due) {
+                LockSupport.parkNanos(due - now);
+                now = System.nanoTime();
+            }
+            maxBehind = Math.max(maxBehind, (now - due) / 1e6);
+            if (settings.badFraction() > 0 && random.nextDouble() < settings.badFraction()) {
+                String session = "bad-" + slot;
+                producer.send(new ProducerRecord<>(Topics.EVENTS, session,
+                        BadRecords.draw(random, shopOfRow[0], session, Instant.now())));
+                bad++;
+                continue;
+            }
+            SessionSchedule.Scheduled next = schedule.next();
+            ReplayRecord event = next.record();
+            String eventId = next.eventId();
+            sentAt.put(eventId, System.nanoTime());
+            producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
+                if (error != null) {
+                    sentAt.remove(eventId);
+                }
+            });
+            produced++;
+            if (now >= nextProgress) {
+                long predictedNow = predicted.get();
+                Histogram interval99 = latency.getIntervalHistogram();
+                synchronized (total) {
+                    total.add(interval99);
+                }
+                progress.accept(new Progress(produced, predictedNow, deadLettered.get(),
+                        (predictedNow - lastPredicted) / ((now - lastProgress) / 1e9), ms(interval99, 50), ms(interval99, 95),
+                        ms(interval99, 99), (now - due) / 1e6));
+                lastPredicted = predictedNow;
+                lastProgress = now;
+                nextProgress = now + progressEvery.toNanos();
+            }
+        }
+        producer.flush();
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+        long sent = produced;
+        awaitDrain(bad);
+        synchronized (total) {
+            total.add(latency.getIntervalHistogram());
+        }
+        long missing = sentAt.size();
+        return new LoadReport(settings.rate(), sendSeconds, sent, bad, predicted.get(), missing, duplicated.get(),
+                deadLettered.get(), schedule.sessionsStarted(), sent / sendSeconds, maxBehind > BEHIND_LIMIT_MS, maxBehind,
+                new LoadReport.Latency(ms(total, 50), ms(total, 95), ms(total, 99), ms(total, 99.9), total.getMaxValue() / 1000.0));
+    }
+
+    /** Waits, up to the drain timeout, for every sent event's prediction and every bad record's dead letter. */
+    private void awaitDrain(long bad) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        while (System.nanoTime() < deadline && (!sentAt.isEmpty() || deadLettered.get() < bad)) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static double ms(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private void read(KafkaConsumer<String, byte[]> consumer) {
+        while (consuming) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                long now = System.nanoTime();
+                if (record.topic().equals(Topics.EVENTS_DLQ)) {
+                    deadLettered.incrementAndGet();
+                    continue;
+                }
+                String eventId = eventIdOfPrediction(record.value());
+                Long sent = sentAt.remove(eventId);
+                if (sent != null) {
+                    if (firstPredictionMillis == 0) {
+                        firstPredictionMillis = System.currentTimeMillis();
+                    }
+                    received.add(eventId);
+                    predicted.incrementAndGet();
+                    latency.recordValue(Math.max(0, (now - sent) / 1000));
+                } else if (received.contains(eventId)) {
+                    duplicated.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private static void startAtEnd(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.PREDICTIONS, Topics.EVENTS_DLQ)) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // position() makes the seek happen now, before the first event is sent.
+        partitions.forEach(consumer::position);
+    }
+
+    private static String eventIdOfPrediction(byte[] value) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(value).get("eventId");
+            return node == null ? "" : node.asText();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        return props;
+    }
+
+    private Map<String, Object> consumerProperties() {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return props;
+    }
+}
