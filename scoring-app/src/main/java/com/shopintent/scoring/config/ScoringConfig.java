@@ -38,7 +38,7 @@ public final class ScoringConfig {
     public static final Setting<Duration> SESSION_TIMEOUT = Setting.of("SCORING_SESSION_TIMEOUT", "PT30M",
             "an ISO-8601 duration from PT1S to P7D", text -> duration(text, Duration.ofSeconds(1), Duration.ofDays(7)));
     public static final Setting<Duration> EXPIRY_INTERVAL = Setting.of("SCORING_EXPIRY_INTERVAL", "PT30S",
-            "an ISO-8601 duration from PT1S to PT1H (how often idle sessions are looked for, in stream time)",
+            "an ISO-8601 duration from PT1S to PT1H (how often, in wall-clock time, idle sessions are looked for)",
             text -> duration(text, Duration.ofSeconds(1), Duration.ofHours(1)));
     public static final Setting<SpecialDayCalendar> SPECIAL_DAYS = Setting.of("SCORING_SPECIAL_DAYS",
             SpecialDayCalendar.DEFAULT_SPEC, "a comma-separated list of MM-DD or MM-DAY-N (02-14,05-SUN-2)",

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * Turns the key and value bytes of one {@code shop.events} record into a {@link ShopEvent} or a
@@ -15,8 +16,10 @@ import java.time.format.DateTimeParseException;
  */
 public final class EventParser {
 
-    /** Identifiers longer than this are rejected: they are bugs, not ids. */
+    /** Identifiers longer than this (in characters) are rejected: they are bugs, not ids. */
     static final int MAX_ID_LENGTH = 256;
+    private static final Pattern TIMESTAMP = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?Z");
 
     private final int maxValueBytes;
 
@@ -100,8 +103,9 @@ public final class EventParser {
     }
 
     private static long timestamp(String text) throws Reject {
-        // The contract is a UTC instant: an offset would be a different, easily misread, convention.
-        if (!text.endsWith("Z")) {
+        // The schema's pattern, checked first: Instant.parse alone also takes a lowercase 't', an
+        // offset, "24:00:00" and a bare '.', which the contract (a UTC instant) does not allow.
+        if (!TIMESTAMP.matcher(text).matches()) {
             throw badTimestamp(text);
         }
         try {
@@ -146,7 +150,7 @@ public final class EventParser {
         if (text.isBlank()) {
             throw reject(RejectReason.INVALID_FIELD, "field '" + path + "' must not be blank");
         }
-        if (text.length() > MAX_ID_LENGTH) {
+        if (text.codePointCount(0, text.length()) > MAX_ID_LENGTH) {
             throw reject(RejectReason.INVALID_FIELD, "field '" + path + "' is longer than " + MAX_ID_LENGTH + " characters");
         }
         return text;
@@ -157,7 +161,8 @@ public final class EventParser {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+        // 3.0 is the integer 3 in JSON (and in JSON Schema); 3.5 is not.
+        if (!value.isNumber() || !value.canConvertToExactIntegral() || !value.canConvertToInt() || value.intValue() < 0) {
             throw reject(RejectReason.INVALID_FIELD, "field '" + field + "' must be a non-negative integer");
         }
         return value.intValue();

@@ -56,6 +56,10 @@ public final class DeadLetterHeaders {
         return headers;
     }
 
+    static boolean cameWithoutKey(Headers headers) {
+        return headers.lastHeader(ORIGIN_TOPIC) != null;
+    }
+
     /** Headers marking where a keyless record was read, before it goes through the repartition topic. */
     static Headers withOrigin(Headers original, ProcessingContext context) {
         RecordHeaders headers = new RecordHeaders(original.toArray());

@@ -33,9 +33,11 @@ final class EventParseProcessor implements Processor<byte[], byte[], String, Par
     @Override
     public void process(Record<byte[], byte[]> record) {
         ParseResult result = parser.parse(record.key(), record.value());
+        // A re-keyed record came without a key: its dead letter must say so, not carry our key.
+        byte[] originalKey = DeadLetterHeaders.cameWithoutKey(record.headers()) ? null : record.key();
         if (result instanceof ParseResult.Invalid invalid) {
             metrics.deadLetter(invalid.rejection().reason());
-            context.forward(new Record<String, ParseOutput>(null, new DeadLetter(record.key(), record.value()),
+            context.forward(new Record<String, ParseOutput>(null, new DeadLetter(originalKey, record.value()),
                     record.timestamp(), DeadLetterHeaders.forRejection(record.headers(), invalid.rejection(), context)));
             return;
         }
@@ -45,7 +47,7 @@ final class EventParseProcessor implements Processor<byte[], byte[], String, Par
                     record.timestamp(), DeadLetterHeaders.withOrigin(record.headers(), context)));
             return;
         }
-        context.forward(new Record<String, ParseOutput>(event.sessionId(), new ParseOutput.Parsed(event, record.key(), record.value()),
+        context.forward(new Record<String, ParseOutput>(event.sessionId(), new ParseOutput.Parsed(event, originalKey, record.value()),
                 event.timeMillis(), new RecordHeaders(record.headers().toArray())));
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -91,6 +92,11 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
             wallClockAtLatestMillis = context.currentSystemTimeMs();
         }
         SessionState state = sessions.get(sessionId);
+        if (state != null && state.isClosed() && event.timeNanos() - state.closedAtNanos() >= timeoutNanos) {
+            // The end was longer ago than a timeout in event time: the id starts a new session,
+            // whether or not the expiry run has removed the marker yet.
+            state = null;
+        }
         if (state != null && state.isClosed()) {
             deadLetter(record, new Rejection(RejectReason.SESSION_CLOSED, "session '" + sessionId + "' ended at "
                     + Instant.ofEpochSecond(0, state.closedAtNanos()) + "; event '" + event.eventId() + "' came after its end"));
@@ -134,7 +140,15 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         if (event.type() != EventType.PAGE_VIEW) {
             return null;
         }
-        ValueAndTimestamp<PageStats> stats = pageStats.get(PageStats.key(event.shopId(), event.pageId()));
+        ValueAndTimestamp<PageStats> stats;
+        try {
+            stats = pageStats.get(PageStats.key(event.shopId(), event.pageId()));
+        } catch (SerializationException e) {
+            // Only possible if an invalid value reached the store without passing the source's
+            // deserializer (a restore path); the page then has no usable statistics.
+            LOG.warn("Unreadable statistics for page {}/{}: {}", event.shopId(), event.pageId(), e.getMessage());
+            stats = null;
+        }
         if (stats == null) {
             metrics.enrichmentMiss();
             return null;

@@ -86,6 +86,9 @@ class EventParserTest {
             impossible date         | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-13-01T00:00:00Z" | bad-timestamp
             offset instead of UTC   | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-11-29T13:05:00+01:00" | bad-timestamp
             ten fraction digits     | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-11-29T13:05:00.1234567891Z" | bad-timestamp
+            lowercase t separator   | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-11-29t13:05:00Z" | bad-timestamp
+            hour 24                 | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-11-29T24:00:00Z" | bad-timestamp
+            dot without digits      | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"2026-11-29T13:05:00.Z" | bad-timestamp
             before 1970             | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":"1969-12-31T23:59:59Z" | bad-timestamp
             numeric timestamp       | "timestamp":"2026-11-29T13:05:00.123456789Z" | "timestamp":1795957500         | invalid-field
             unknown visitor type    | "visitorType":"new"                    | "visitorType":"vip"                  | invalid-field
@@ -101,6 +104,23 @@ class EventParserTest {
         assertThat(value).isNotEqualTo(VALID);
 
         assertRejected(parse("s-1", value), reason);
+    }
+
+    @Test
+    void shouldAcceptAnIntegralDecimalAsACode() {
+        ParseResult result = parse("s-1", VALID.replace("\"os\":2", "\"os\":2.0"));
+
+        assertThat(((ParseResult.Valid) result).event().operatingSystem()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountIdLengthInCharactersNotUtf16Units() {
+        String emoji = "\uD83D\uDED2";
+        ParseResult fits = parse("s-1", VALID.replace("\"eventId\":\"e-1\"", "\"eventId\":\"" + emoji.repeat(256) + "\""));
+        ParseResult tooLong = parse("s-1", VALID.replace("\"eventId\":\"e-1\"", "\"eventId\":\"" + emoji.repeat(257) + "\""));
+
+        assertThat(fits).isInstanceOf(ParseResult.Valid.class);
+        assertRejected(tooLong, "invalid-field");
     }
 
     @Test

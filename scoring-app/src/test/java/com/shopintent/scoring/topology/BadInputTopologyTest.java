@@ -100,6 +100,28 @@ class BadInputTopologyTest {
     }
 
     @Test
+    void shouldStartANewSessionWhenTheIdComesBackLaterThanATimeoutAfterItsEnd() {
+        fixture.send("s-1", Events.pageView("e-1", "s-1", t0));
+        fixture.send("s-1", Events.of("session_end", "e-2", "s-1", t0.plusSeconds(10)));
+        fixture.send("s-1", Events.pageView("e-3", "s-1", t0.plusSeconds(10).plus(minutes(30))));
+
+        assertThat(fixture.readDeadLetters()).isEmpty();
+        assertThat(fixture.readPredictions()).hasSize(3);
+    }
+
+    @Test
+    void shouldKeepTheMissingKeyOfAKeylessEventInItsDeadLetter() {
+        fixture.send(null, Events.pageView("e-1", "s-keyless", t0));
+        fixture.send(null, Events.pageView("e-1", "s-keyless", t0.plusSeconds(1)));
+
+        TestRecord<byte[], byte[]> letter = fixture.readDeadLetters().get(0);
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.REASON)).isEqualTo("duplicate-event");
+        assertThat(letter.key()).isNull();
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    @Test
     void shouldTakeALateEventAtTheSessionsLastTime() {
         fixture.send("s-1", Events.pageView("e-1", "s-1", t0));
         fixture.send("s-1", Events.pageView("e-2", "s-1", t0.plusSeconds(60)));

@@ -112,18 +112,18 @@ class SchemaConformanceTest {
 
     @Test
     void shouldValidateEveryEventAndPageStatsRecordTheReplayerWrites() {
-        SessionReplayer replayer = new SessionReplayer("shop-0001", SpecialDayCalendar.defaults());
+        SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
         List<String> failures = new ArrayList<>();
         int events = 0;
         int stats = 0;
         for (DatasetRow row : rows()) {
-            for (ReplayRecord record : replayer.pageStats(row)) {
+            for (ReplayRecord record : replayer.pageStats(row, "shop-0001")) {
                 assertThat(record.topic()).isEqualTo(Topics.PAGE_STATS);
                 failures.addAll(errors(PAGE_STATS, record.value(), record.key()));
                 assertThat(PageStatsParser.parse(record.value())).as(record.key()).isNotNull();
                 stats++;
             }
-            for (ReplayRecord record : replayer.events(row)) {
+            for (ReplayRecord record : replayer.events(row, "shop-0001")) {
                 assertThat(record.topic()).isEqualTo(Topics.EVENTS);
                 failures.addAll(errors(SHOP_EVENT, record.value(), record.key()));
                 assertThat(parser.parse(utf8(record.key()), record.value())).as(record.key()).isInstanceOf(ParseResult.Valid.class);
@@ -138,16 +138,16 @@ class SchemaConformanceTest {
 
     @Test
     void shouldValidateEveryPredictionAndTrainingExampleTheTopologyWrites() {
-        SessionReplayer replayer = new SessionReplayer("shop-0001", SpecialDayCalendar.defaults());
+        SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
         Duration timeout = ScoringConfig.defaults().get(ScoringConfig.SESSION_TIMEOUT);
         try (TopologyFixture fixture = new TopologyFixture()) {
             for (DatasetRow row : rows()) {
-                for (ReplayRecord stats : replayer.pageStats(row)) {
+                for (ReplayRecord stats : replayer.pageStats(row, "shop-0001")) {
                     fixture.pageStats.pipeInput(stats.key(), stats.value());
                 }
             }
             for (DatasetRow row : rows()) {
-                for (ReplayRecord event : replayer.events(row)) {
+                for (ReplayRecord event : replayer.events(row, "shop-0001")) {
                     fixture.events.pipeInput(utf8(event.key()), event.value());
                 }
             }
