@@ -81,11 +81,14 @@ final class DemoCommand implements Callable<Integer> {
                     "SCORING_APPLICATION_ID", "scoring-demo",
                     "SCORING_STATE_DIR", work.resolve("state").toString(),
                     "SCORING_PARTITIONS", Integer.toString(partitions),
-                    "SCORING_REPLICATION_FACTOR", "1"));
+                    "SCORING_REPLICATION_FACTOR", "1",
+                    // Event time runs speed-up times faster here: two seconds of wall-clock grace.
+                    "SCORING_INSIGHTS_GRACE", Duration.ofMillis((long) Math.min(2000 * load.speedUp, 3_600_000)).toString()));
             try (Admin admin = Admin.create(config.clientProperties())) {
                 new TopicPlan(config).apply(admin);
             }
             ScoringModel scoring = ModelPackage.load(model != null ? model : train(rows, work.resolve("model"), out));
+            scoring.warmUp(RunCommand.WARM_UP_ROWS);
             ScoringApp app = new ScoringApp(config, () -> scoring, ScoringMetrics.inMemory());
             LoadGenerator generator = new LoadGenerator(config.clientProperties(), rows, config.get(ScoringConfig.SPECIAL_DAYS),
                     load.settings());

@@ -59,7 +59,7 @@ class SchemaConformanceTest {
     private static final String SESSION = "s-1";
     private static final int MAX_EVENT_BYTES = 65536;
     private static final List<String> SCHEMA_FILES = List.of("shop-event.schema.json", "page-stats.schema.json",
-            "prediction.schema.json", "training-example.schema.json");
+            "prediction.schema.json", "training-example.schema.json", "insight.schema.json");
 
     private static final Path SCHEMA_DIR = schemaDir();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -72,6 +72,7 @@ class SchemaConformanceTest {
     private static final JsonSchema PAGE_STATS = load("page-stats.schema.json");
     private static final JsonSchema PREDICTION = load("prediction.schema.json");
     private static final JsonSchema TRAINING_EXAMPLE = load("training-example.schema.json");
+    private static final JsonSchema INSIGHT = load("insight.schema.json");
 
     private final EventParser parser = new EventParser(MAX_EVENT_BYTES);
 
@@ -179,9 +180,16 @@ class SchemaConformanceTest {
             assertThat(predictions).filteredOn(p -> p.path("late").asBoolean())
                     .extracting(p -> p.get("eventId").asText()).containsExactly("quiet-1-2");
 
+            List<JsonNode> insights = fixture.readInsights();
+            assertThat(insights).isNotEmpty();
+            List<String> insightFailures = new ArrayList<>();
+            insights.forEach(i -> insightFailures.addAll(errors(INSIGHT, i, i.path("shopId").asText())));
+            assertThat(insightFailures).isEmpty();
+
             // The schemas declare no field the topology never writes, so every declared field was tested above.
             assertThat(fieldNames(predictions)).isEqualTo(declaredProperties("prediction.schema.json"));
             assertThat(fieldNames(examples)).isEqualTo(declaredProperties("training-example.schema.json"));
+            assertThat(fieldNames(insights)).isEqualTo(declaredProperties("insight.schema.json"));
         }
     }
 
