@@ -65,6 +65,15 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldDocumentEverySettingInTheOperationsPage() throws java.io.IOException {
+        String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "OPERATIONS.md"));
+
+        for (Setting<?> setting : ScoringConfig.SETTINGS) {
+            assertThat(page).as(setting.env()).contains("| `" + setting.env() + "` | `" + setting.flag() + "` |");
+        }
+    }
+
+    @Test
     void shouldMaskSecretsWhenDescribed() {
         ScoringConfig config = ScoringConfig.from(Map.of(
                 "SCORING_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"hunter2\";",
