@@ -25,7 +25,8 @@ public final class ScoringCli implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("apply"));
         // A bad argument or input prints one clear line, not a stack trace; --verbose would add it back.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + e.getMessage()));
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + message));
             return 1;
         });
         return cli;

@@ -39,9 +39,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         List<DatasetRow> rows = data.rows();
         TrainingSettings defaults = TrainingSettings.defaults(seed);
-        TrainingSettings settings = trees == null ? defaults : new TrainingSettings(trees, defaults.eta(), defaults.maxDepth(),
-                defaults.minChildWeight(), defaults.subsample(), defaults.featureSubsample(), defaults.lambda(),
-                defaults.alpha(), defaults.testFraction(), seed, defaults.threads());
+        TrainingSettings settings = trees == null ? defaults : defaults.withTrees(trees);
         long start = System.nanoTime();
         ModelTrainer.Trained trained = new ModelTrainer().train(rows, settings);
         ModelMetadata metadata = ModelPackage.write(out, trained, settings, data.source(), data.sha256());

@@ -6,22 +6,18 @@ import java.util.Locale;
  * Category of a viewed page. The first three are the data set's page categories; {@code OTHER}
  * pages count in none of the per-category features but do count in the page-statistics means.
  */
-public enum PageCategory {
+public enum PageCategory implements WireNamed {
     ADMINISTRATIVE, INFORMATIONAL, PRODUCT_RELATED, OTHER;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
+    @Override
     public String wireName() {
         return wireName;
     }
 
-    /** The category with this wire name, or null when there is none. */
+    /** The constant with this wire name, or null when there is none. */
     public static PageCategory fromWireName(String name) {
-        for (PageCategory category : values()) {
-            if (category.wireName.equals(name)) {
-                return category;
-            }
-        }
-        return null;
+        return WireNamed.find(PageCategory.class, name);
     }
 }

@@ -3,7 +3,7 @@ package com.shopintent.scoring.events;
 import java.util.Locale;
 
 /** Visitor type, on the wire ({@code returning}) and in the data set ({@code Returning_Visitor}). */
-public enum VisitorType {
+public enum VisitorType implements WireNamed {
     RETURNING("Returning_Visitor"), NEW("New_Visitor"), OTHER("Other");
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
@@ -13,6 +13,7 @@ public enum VisitorType {
         this.datasetName = datasetName;
     }
 
+    @Override
     public String wireName() {
         return wireName;
     }
@@ -21,14 +22,9 @@ public enum VisitorType {
         return datasetName;
     }
 
-    /** The type with this wire name, or null when there is none. */
+    /** The constant with this wire name, or null when there is none. */
     public static VisitorType fromWireName(String name) {
-        for (VisitorType type : values()) {
-            if (type.wireName.equals(name)) {
-                return type;
-            }
-        }
-        return null;
+        return WireNamed.find(VisitorType.class, name);
     }
 
     /** The type with this data set name; throws for any other text. */

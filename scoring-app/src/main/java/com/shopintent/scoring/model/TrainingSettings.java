@@ -27,6 +27,11 @@ public record TrainingSettings(int trees, double eta, int maxDepth, double minCh
         return new TrainingSettings(150, 0.06, 4, 3, 0.8, 0.8, 1.0, 0.0, 0.2, seed, 2);
     }
 
+    public TrainingSettings withTrees(int count) {
+        return new TrainingSettings(count, eta, maxDepth, minChildWeight, subsample, featureSubsample, lambda, alpha,
+                testFraction, seed, threads);
+    }
+
     private static void require(boolean ok, String name, Object value, String allowed) {
         if (!ok) {
             throw new IllegalArgumentException("training setting " + name + " = " + value + " is out of range, allowed " + allowed);
