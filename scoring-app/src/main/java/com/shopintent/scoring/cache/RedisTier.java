@@ -20,6 +20,8 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +73,7 @@ public final class RedisTier implements AutoCloseable {
         static final Lookup SKIPPED = new Lookup(Status.SKIPPED, Double.NaN);
     }
 
+    private final ClientResources resources;
     private final AbstractRedisClient client;
     private final boolean cluster;
     private final long timeoutNanos;
@@ -101,8 +104,11 @@ public final class RedisTier implements AutoCloseable {
         // Connecting may take longer than a command; a command never waits for a reconnect.
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        // Lettuce's default backs off up to 30 s between reconnects; a cache should be back within a second.
+        resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), OPEN_WAIT, 2, TimeUnit.MILLISECONDS)).build();
         if (cluster) {
-            RedisClusterClient clusterClient = RedisClusterClient.create(uris);
+            RedisClusterClient clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -110,7 +116,7 @@ public final class RedisTier implements AutoCloseable {
                     .build());
             client = clusterClient;
         } else {
-            RedisClient standalone = RedisClient.create();
+            RedisClient standalone = RedisClient.create(resources);
             standalone.setOptions(ClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -225,7 +231,7 @@ public final class RedisTier implements AutoCloseable {
         return true;
     }
 
-    /** Closes the connection and the client, waiting at most a second each. */
+    /** Closes the connection, the client and its threads, waiting at most a second for each. */
     @Override
     public void close() {
         closed = true;
@@ -235,5 +241,6 @@ public final class RedisTier implements AutoCloseable {
             open.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1000, TimeUnit.MILLISECONDS);
     }
 }
