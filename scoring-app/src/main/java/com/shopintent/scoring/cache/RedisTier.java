@@ -135,13 +135,14 @@ public final class RedisTier implements AutoCloseable {
         if (closed) {
             return;
         }
+        // A cluster client connects only once it knows the slots; loading them is a separate step.
         CompletionStage<? extends StatefulConnection<String, byte[]>> future = cluster
-                ? ((RedisClusterClient) client).connectAsync(CODEC)
+                ? ((RedisClusterClient) client).refreshPartitionsAsync().thenCompose(loaded -> ((RedisClusterClient) client).connectAsync(CODEC))
                 : ((RedisClient) client).connectAsync(CODEC, uri);
         future.whenComplete((connected, failure) -> {
             if (failure != null) {
                 LOG.warn("Cannot connect to Redis at {} ({}); scoring goes on without the Redis tier, retrying in {}",
-                        uri.getHost() + ":" + uri.getPort(), failure.getMessage(), OPEN_WAIT);
+                        uri.getHost() + ":" + uri.getPort(), causes(failure), OPEN_WAIT);
                 if (!closed) {
                     connector.schedule(() -> connect(uri), OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -155,6 +156,15 @@ public final class RedisTier implements AutoCloseable {
                 connected.closeAsync();
             }
         });
+    }
+
+    /** The messages of an exception and its causes: Lettuce's own says little ("Unable to connect"). */
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(": ").append(cause.getMessage());
+        }
+        return text.toString();
     }
 
     /** True once a connection is established (it reconnects by itself afterwards). */

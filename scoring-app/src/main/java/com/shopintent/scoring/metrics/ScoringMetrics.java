@@ -136,6 +136,15 @@ public final class ScoringMetrics {
                         .tag(TAG_TIER, tier).tag(TAG_MODEL_VERSION, version).register(registry));
     }
 
+    /** A tier's counts summed over model versions, for reports (a registry search: not per event). */
+    public CacheTotals cacheTotals(String tier) {
+        return new CacheTotals(sum(CACHE_REQUESTS, tier), sum(CACHE_HITS, tier), sum(CACHE_MISSES, tier), sum(CACHE_ERRORS, tier));
+    }
+
+    private double sum(String name, String tier) {
+        return registry.find(name).tag(TAG_TIER, tier).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     /** Publishes a tier's circuit state (0 closed, 1 open, 2 half-open) as a gauge. */
     public void cacheCircuitState(String tier, IntSupplier state) {
         Gauge.builder(CACHE_CIRCUIT_STATE, state, s -> s.getAsInt())
@@ -149,6 +158,10 @@ public final class ScoringMetrics {
 
     /** The cache meters of one model version. */
     public record CacheMeters(TierMeters local, TierMeters redis) {
+    }
+
+    /** Counts of one cache tier over all model versions. */
+    public record CacheTotals(double requests, double hits, double misses, double errors) {
     }
 
     /** Requests, hits, misses and errors of one cache tier. */
