@@ -14,7 +14,6 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStringAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -112,7 +111,8 @@ public final class RedisTier implements AutoCloseable {
             clusterClient.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket).timeoutOptions(timeouts)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+                    // Lettuce 7's default topology refresh follows redirects and reconnects (all five
+                    // adaptive triggers), which is what a failed-over or resharded cluster needs.
                     .build());
             client = clusterClient;
         } else {
@@ -170,6 +170,11 @@ public final class RedisTier implements AutoCloseable {
     /** True once a connection is established (it reconnects by itself afterwards). */
     public boolean connected() {
         return commands != null;
+    }
+
+    /** Writes sent and not yet answered. */
+    public int writesInFlight() {
+        return writesInFlight.get();
     }
 
     public CircuitBreaker.State circuitState() {

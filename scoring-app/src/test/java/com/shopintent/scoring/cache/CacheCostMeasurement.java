@@ -55,7 +55,7 @@ final class CacheCostMeasurement {
                 ScoringMetrics.inMemory());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!cache.redis().connected() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
         return cache;
     }
@@ -103,11 +103,11 @@ final class CacheCostMeasurement {
         }
     }
 
-    /** The writes are asynchronous: give them a moment to land before reading them elsewhere. */
+    /** The writes are asynchronous: wait until Redis has answered them all before reading them elsewhere. */
     private static void awaitWrites(PredictionCache cache) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (cache.redis().writesInFlight() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
     }
 }
