@@ -2,10 +2,12 @@ package com.shopintent.scoring;
 
 import com.shopintent.scoring.features.DatasetReader;
 import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.model.ModelMetadata;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelTrainer;
 import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.model.TrainingSettings;
+import com.shopintent.scoring.model.TreeEnsembleScorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,5 +47,19 @@ public final class TestModels {
 
     public static ScoringModel scoringModel() {
         return ModelPackage.load(packageDir());
+    }
+
+    /** The same trees as {@link #scoringModel()} under another version, as a retrained identical model would be. */
+    public static ScoringModel scoringModelAsVersion(String version) {
+        try {
+            ModelMetadata m = ModelPackage.readMetadata(packageDir());
+            ModelMetadata renamed = new ModelMetadata(m.formatVersion(),
+                    version, m.createdAt(), m.label(), m.positiveClass(), m.features(), m.featureSchemaHash(), m.trainingData(),
+                    m.settings(), m.metrics(), m.files());
+            byte[] booster = Files.readAllBytes(packageDir().resolve(ModelPackage.BOOSTER_FILE));
+            return new ScoringModel(renamed, TreeEnsembleScorer.fromJson(booster, m.positiveClass()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

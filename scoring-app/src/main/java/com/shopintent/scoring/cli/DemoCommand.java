@@ -76,7 +76,9 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             out.printf("Kafka broker (KRaft) up at %s after %.1f s%n", broker.bootstrapServers(), seconds(jvmStart));
             out.flush();
-            ScoringConfig config = ScoringConfig.defaults().with(Map.of(
+            // The environment's settings apply (SCORING_CACHE, SCORING_REDIS_URI, ... to measure the
+            // cache); those that tie the application to this demo's broker and files are set here.
+            ScoringConfig config = ScoringConfig.from(System.getenv()).with(Map.of(
                     "SCORING_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "SCORING_APPLICATION_ID", "scoring-demo",
                     "SCORING_STATE_DIR", work.resolve("state").toString(),
@@ -104,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
                 ProgressPrinter printer = new ProgressPrinter(out, app.metrics()::openSessions);
                 LoadReport result = generator.run(printer::update, Duration.ofSeconds(2));
                 printer.summary(result);
+                printCache(app, out);
                 if (generator.firstPredictionMillis() > 0) {
                     out.printf("  %-22s %15.1f s after the command started%n", "first prediction", (generator.firstPredictionMillis() - jvmStart) / 1000.0);
                 }
@@ -127,6 +130,20 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("Trained model %s on the shipped data set (held-out AUC %.3f)%n", metadata.version(), metadata.metrics().auc());
         out.flush();
         return dir;
+    }
+
+    /** Requests and hit rate of each cache tier over the run. */
+    private static void printCache(ScoringApp app, PrintWriter out) {
+        if (!app.cache().enabled()) {
+            out.printf("  %-22s %15s%n", "cache", "off");
+            return;
+        }
+        for (String tier : List.of(ScoringMetrics.TIER_LOCAL, ScoringMetrics.TIER_REDIS)) {
+            ScoringMetrics.CacheTotals totals = app.metrics().cacheTotals(tier);
+            out.printf("  %-22s %,15.0f requests  %,.0f hits (%.1f%%)  %,.0f errors%n", "cache " + tier, totals.requests(),
+                    totals.hits(), totals.requests() == 0 ? 0 : 100.0 * totals.hits() / totals.requests(), totals.errors());
+        }
+        out.flush();
     }
 
     /** Reads every final insight written so far and ranks shops by their high-intent sessions. */

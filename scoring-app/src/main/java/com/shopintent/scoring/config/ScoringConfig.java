@@ -1,9 +1,11 @@
 package com.shopintent.scoring.config;
 
 import com.shopintent.scoring.enrich.SpecialDayCalendar;
+import io.lettuce.core.RedisURI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +72,26 @@ public final class ScoringConfig {
             "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
             text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
 
+    public static final Setting<CacheMode> CACHE = Setting.of("SCORING_CACHE", "off",
+            "off or on (on: the in-process tier, and the Redis tier when SCORING_REDIS_URI is set)",
+            text -> CacheMode.valueOf(text.toUpperCase(Locale.ROOT)));
+    public static final Setting<Integer> CACHE_SIZE = Setting.of("SCORING_CACHE_SIZE", "100000",
+            "an integer from 1 to 100000000 (entries of the in-process tier)", text -> intIn(text, 1, 100_000_000));
+    public static final Setting<Duration> CACHE_TTL = Setting.of("SCORING_CACHE_TTL", "PT1H",
+            "an ISO-8601 duration from PT1S to P1D (time to live of a cached score, both tiers)",
+            text -> duration(text, Duration.ofSeconds(1), Duration.ofDays(1)));
+    public static final Setting<List<RedisURI>> REDIS_URI = Setting.secret("SCORING_REDIS_URI", null,
+            "(unset: no Redis tier) redis://[user:password@]host:port, rediss:// for TLS; for a cluster, comma-separated seed nodes",
+            ScoringConfig::redisUris);
+    public static final Setting<Boolean> REDIS_CLUSTER = Setting.of("SCORING_REDIS_CLUSTER", "false",
+            "true or false (SCORING_REDIS_URI names Redis Cluster nodes)", ScoringConfig::bool);
+    public static final Setting<Duration> REDIS_TIMEOUT = Setting.of("SCORING_REDIS_TIMEOUT", "PT0.005S",
+            "an ISO-8601 duration from PT0.001S to PT1S (longest wait of the stream thread for one Redis command)",
+            text -> duration(text, Duration.ofMillis(1), Duration.ofSeconds(1)));
+
+    /** Whether predictions are cached. */
+    public enum CacheMode { OFF, ON }
+
     /** Where the state stores keep their data. */
     public enum StoreType { ROCKSDB, IN_MEMORY }
 
@@ -77,7 +99,7 @@ public final class ScoringConfig {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE);
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_CLUSTER, REDIS_TIMEOUT);
 
     /**
      * Largest record the application writes: a dead letter keeps the original value, which may be
@@ -110,6 +132,10 @@ public final class ScoringConfig {
                 problems.add(name + " is not a setting; known settings are " + SETTINGS.stream().map(Setting::env).toList()
                         + " and " + KAFKA_PREFIX + "<PROPERTY>");
             }
+        }
+        if (problems.isEmpty() && parsed.get(REDIS_URI) != null && parsed.get(CACHE) == CacheMode.OFF) {
+            problems.add(REDIS_URI.env() + " is set but " + CACHE.env() + "=off: set " + CACHE.env() + "=on to use Redis, or unset "
+                    + REDIS_URI.env());
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
@@ -214,6 +240,28 @@ public final class ScoringConfig {
             intIn(part.substring(colon + 1), 1, 65535);
         }
         return text;
+    }
+
+    private static List<RedisURI> redisUris(String text) {
+        List<RedisURI> uris;
+        try {
+            uris = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(RedisURI::create).toList();
+        } catch (RuntimeException e) {
+            // Not the parser's message: it may repeat the password.
+            throw new IllegalArgumentException("not a Redis URI");
+        }
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("no URI");
+        }
+        return uris;
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
     }
 
     private static String applicationId(String text) {

@@ -3,12 +3,14 @@ package com.shopintent.scoring.metrics;
 import com.shopintent.scoring.events.EventType;
 import com.shopintent.scoring.events.RejectReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * Every meter of the pipeline, named once. Names are Micrometer's dotted form; Prometheus shows
@@ -25,12 +27,21 @@ public final class ScoringMetrics {
     public static final String SESSIONS_CLOSED = "scoring.sessions.closed";
     public static final String PREDICTION_REQUESTS = "ml.prediction.requests";
     public static final String PREDICTION_DURATION = "ml.prediction.duration";
+    public static final String CACHE_REQUESTS = "ml.cache.requests";
+    public static final String CACHE_HITS = "ml.cache.hits";
+    public static final String CACHE_MISSES = "ml.cache.misses";
+    public static final String CACHE_ERRORS = "ml.cache.errors";
+    /** Circuit state of a cache tier: 0 closed, 1 open, 2 half-open. */
+    public static final String CACHE_CIRCUIT_STATE = "ml.cache.circuit.state";
 
     public static final String TAG_TYPE = "type";
     public static final String TAG_REASON = "reason";
     public static final String TAG_CLOSED_BY = "closed_by";
     public static final String TAG_MODEL_VERSION = "model_version";
     public static final String TAG_STATUS = "status";
+    public static final String TAG_TIER = "tier";
+    public static final String TIER_LOCAL = "local";
+    public static final String TIER_REDIS = "redis";
 
     private final MeterRegistry registry;
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
@@ -39,6 +50,7 @@ public final class ScoringMetrics {
     private final Counter lateEvents;
     private final Counter sessionsStarted;
     private final Map<String, ModelMeters> modelMeters = new ConcurrentHashMap<>();
+    private final Map<String, CacheMeters> cacheMeters = new ConcurrentHashMap<>();
 
     public ScoringMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -107,7 +119,52 @@ public final class ScoringMetrics {
                         .register(registry)));
     }
 
+    /** The cache meters of one model version, for both tiers. */
+    public CacheMeters cache(String version) {
+        return cacheMeters.computeIfAbsent(version, v -> new CacheMeters(tierMeters(TIER_LOCAL, v), tierMeters(TIER_REDIS, v)));
+    }
+
+    private TierMeters tierMeters(String tier, String version) {
+        return new TierMeters(
+                Counter.builder(CACHE_REQUESTS).description("Cache lookups, by tier and model version")
+                        .tag(TAG_TIER, tier).tag(TAG_MODEL_VERSION, version).register(registry),
+                Counter.builder(CACHE_HITS).description("Cache lookups that found the score, by tier and model version")
+                        .tag(TAG_TIER, tier).tag(TAG_MODEL_VERSION, version).register(registry),
+                Counter.builder(CACHE_MISSES).description("Cache lookups that did not find the score, by tier and model version")
+                        .tag(TAG_TIER, tier).tag(TAG_MODEL_VERSION, version).register(registry),
+                Counter.builder(CACHE_ERRORS).description("Cache lookups that failed or timed out, by tier and model version")
+                        .tag(TAG_TIER, tier).tag(TAG_MODEL_VERSION, version).register(registry));
+    }
+
+    /** A tier's counts summed over model versions, for reports (a registry search: not per event). */
+    public CacheTotals cacheTotals(String tier) {
+        return new CacheTotals(sum(CACHE_REQUESTS, tier), sum(CACHE_HITS, tier), sum(CACHE_MISSES, tier), sum(CACHE_ERRORS, tier));
+    }
+
+    private double sum(String name, String tier) {
+        return registry.find(name).tag(TAG_TIER, tier).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Publishes a tier's circuit state (0 closed, 1 open, 2 half-open) as a gauge. */
+    public void cacheCircuitState(String tier, IntSupplier state) {
+        Gauge.builder(CACHE_CIRCUIT_STATE, state, s -> s.getAsInt())
+                .description("Circuit breaker of a cache tier: 0 closed, 1 open, 2 half-open")
+                .tag(TAG_TIER, tier).register(registry);
+    }
+
     /** Success and error counts and the scoring time of one model version. */
     public record ModelMeters(Counter success, Counter error, Timer duration) {
+    }
+
+    /** The cache meters of one model version. */
+    public record CacheMeters(TierMeters local, TierMeters redis) {
+    }
+
+    /** Counts of one cache tier over all model versions. */
+    public record CacheTotals(double requests, double hits, double misses, double errors) {
+    }
+
+    /** Requests, hits, misses and errors of one cache tier. */
+    public record TierMeters(Counter requests, Counter hits, Counter misses, Counter errors) {
     }
 }

@@ -73,6 +73,11 @@ public final class ScoringModel {
 
     /** Purchase probability of a session with these features. */
     public double score(SessionFeatures features) {
-        return scorer.score(modelInput(features));
+        return scoreInput(modelInput(features));
+    }
+
+    /** Purchase probability of a row already in model form ({@link #modelInput}). */
+    public double scoreInput(float[] input) {
+        return scorer.score(input);
     }
 }

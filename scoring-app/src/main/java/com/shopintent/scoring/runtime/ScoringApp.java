@@ -1,5 +1,6 @@
 package com.shopintent.scoring.runtime;
 
+import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ScoringModel;
@@ -26,11 +27,13 @@ public final class ScoringApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final ScoringMetrics metrics;
+    private final PredictionCache cache;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public ScoringApp(ScoringConfig config, Supplier<ScoringModel> models, ScoringMetrics metrics) {
         this.metrics = metrics;
-        this.streams = new KafkaStreams(ScoringTopology.build(config, models, metrics), config.streamsProperties());
+        this.cache = PredictionCache.fromConfig(config, metrics);
+        this.streams = new KafkaStreams(ScoringTopology.build(config, models, cache, metrics), config.streamsProperties());
         // Bad input never reaches here (it goes to the dead-letter topic); what does is a fault of
         // the cluster or of this program, which a restart of the process is the answer to.
         streams.setUncaughtExceptionHandler(exception -> {
@@ -59,6 +62,11 @@ public final class ScoringApp implements AutoCloseable {
 
     public ScoringMetrics metrics() {
         return metrics;
+    }
+
+    /** The prediction cache of this application (off unless {@link ScoringConfig#CACHE} says on). */
+    public PredictionCache cache() {
+        return cache;
     }
 
     /** Waits until the application is RUNNING; false when the deadline passed or it failed. */
@@ -90,6 +98,8 @@ public final class ScoringApp implements AutoCloseable {
         if (!clean) {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }
+        // After the stream threads: none of them uses the Redis connection any more.
+        cache.close();
         stopped.countDown();
     }
 }

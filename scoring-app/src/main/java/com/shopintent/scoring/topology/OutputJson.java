@@ -43,6 +43,7 @@ public final class OutputJson {
             g.writeStringField("scoredAt", Instant.ofEpochMilli(p.scoredAtMillis()).toString());
             g.writeStringField("modelVersion", p.modelVersion());
             g.writeNumberField("purchaseProbability", p.purchaseProbability());
+            g.writeStringField("cache", p.cache().wireName());
             if (p.late()) {
                 g.writeBooleanField("late", true);
             }

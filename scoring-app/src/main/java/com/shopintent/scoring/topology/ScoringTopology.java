@@ -1,5 +1,6 @@
 package com.shopintent.scoring.topology;
 
+import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.EventParser;
 import com.shopintent.scoring.events.PageStats;
@@ -51,7 +52,12 @@ public final class ScoringTopology {
     private ScoringTopology() {
     }
 
-    public static Topology build(ScoringConfig config, Supplier<ScoringModel> models, ScoringMetrics metrics) {
+    /**
+     * @param cache shared by every task: one per application (see {@link PredictionCache#fromConfig}),
+     *              or {@link PredictionCache#off()}
+     */
+    public static Topology build(ScoringConfig config, Supplier<ScoringModel> models, PredictionCache cache,
+                                 ScoringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         EventParser parser = new EventParser(config.get(ScoringConfig.MAX_EVENT_BYTES));
 
@@ -78,7 +84,7 @@ public final class ScoringTopology {
         KStream<String, SessionOutput> sessionOutputs = parsed.get("parsed-valid")
                 .merge(reparsed.get("reparsed-valid"), Named.as("valid-events"))
                 .mapValues(value -> (ParseOutput.Parsed) value, Named.as("as-parsed"))
-                .process(() -> new SessionScoringProcessor(models, config.get(ScoringConfig.SPECIAL_DAYS),
+                .process(() -> new SessionScoringProcessor(models, cache, config.get(ScoringConfig.SPECIAL_DAYS),
                         config.get(ScoringConfig.SESSION_TIMEOUT), config.get(ScoringConfig.EXPIRY_INTERVAL),
                         config.get(ScoringConfig.HIGH_INTENT_THRESHOLD), metrics),
                         Named.as("score-sessions"), Stores.SESSIONS);

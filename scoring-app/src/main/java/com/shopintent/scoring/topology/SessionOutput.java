@@ -1,5 +1,6 @@
 package com.shopintent.scoring.topology;
 
+import com.shopintent.scoring.cache.CacheOutcome;
 import com.shopintent.scoring.events.EventType;
 import com.shopintent.scoring.features.SessionFeatures;
 
@@ -9,11 +10,12 @@ sealed interface SessionOutput permits SessionOutput.Prediction, SessionOutput.T
     /**
      * The score of a session as of one event.
      *
+     * @param cache where the score came from
      * @param insight what this event adds to its shop's insight window (not written to the topic)
      */
     record Prediction(String eventId, String shopId, String sessionId, String visitorId, EventType eventType,
                       long eventTimeNanos, long scoredAtMillis, String modelVersion, double purchaseProbability,
-                      boolean late, InsightInput insight) implements SessionOutput {
+                      CacheOutcome cache, boolean late, InsightInput insight) implements SessionOutput {
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.shopintent.scoring.topology;
 
+import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.enrich.SpecialDayCalendar;
 import com.shopintent.scoring.events.EventType;
 import com.shopintent.scoring.events.PageStats;
@@ -54,6 +55,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private static final Logger LOG = LoggerFactory.getLogger(SessionScoringProcessor.class);
 
     private final Supplier<ScoringModel> models;
+    private final PredictionCache cache;
     private final SpecialDayCalendar calendar;
     private final long timeoutNanos;
     private final Duration expiryInterval;
@@ -65,10 +67,11 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private long latestEventNanos = Long.MIN_VALUE;
     private long wallClockAtLatestMillis;
 
-    SessionScoringProcessor(Supplier<ScoringModel> models, SpecialDayCalendar calendar, Duration timeout,
+    SessionScoringProcessor(Supplier<ScoringModel> models, PredictionCache cache, SpecialDayCalendar calendar, Duration timeout,
                             Duration expiryInterval, double highIntentThreshold, ScoringMetrics metrics) {
         this.highIntentThreshold = highIntentThreshold;
         this.models = models;
+        this.cache = cache;
         this.calendar = calendar;
         this.timeoutNanos = timeout.toNanos();
         this.expiryInterval = expiryInterval;
@@ -164,15 +167,16 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         ScoringMetrics.ModelMeters meters = metrics.model(model.version());
         SessionFeatures features = state.features(calendar);
         long start = System.nanoTime();
-        double probability;
+        PredictionCache.Scored scored;
         try {
-            probability = model.score(features);
+            scored = cache.score(model, features, Math.floorDiv(event.timeNanos(), 1_000_000L));
         } catch (RuntimeException e) {
             meters.error().increment();
             throw e;
         }
         meters.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         meters.success().increment();
+        double probability = scored.probability();
         state.recordScore(probability, model.version());
         long window = Math.floorDiv(timestamp, ScoringTopology.INSIGHT_WINDOW.toMillis());
         boolean newSession = state.markActive(window);
@@ -181,7 +185,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         InsightInput insight = new InsightInput(probability, newSession, newHighIntent, purchase,
                 purchase && event.amount() != null ? event.amount() : 0.0);
         return new SessionOutput.Prediction(event.eventId(), event.shopId(), event.sessionId(), event.visitorId(),
-                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, late, insight);
+                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, scored.outcome(), late, insight);
     }
 
     private void deadLetter(Record<String, ParseOutput.Parsed> record, Rejection rejection) {

@@ -84,4 +84,22 @@ class ScoringConfigTest {
         assertThat(described).doesNotContain("hunter2").doesNotContain("changeit")
                 .contains("sasl.jaas.config").contains("/etc/kafka/truststore.jks").contains("SCORING_SESSION_TIMEOUT");
     }
+
+    @Test
+    void shouldMaskTheRedisUriAndNotRepeatItsPasswordWhenInvalid() {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_CACHE", "on",
+                "SCORING_REDIS_URI", "redis://scoring:hunter2@redis-0:6379"));
+        assertThat(config.describe()).doesNotContain("hunter2").contains("SCORING_REDIS_URI");
+        assertThat(config.get(ScoringConfig.REDIS_URI)).singleElement()
+                .satisfies(uri -> assertThat(uri.getHost()).isEqualTo("redis-0"));
+
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", "http://u:hunter2@redis-0:6379")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_REDIS_URI").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void shouldRejectARedisUriWhenTheCacheIsOff() {
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "off", "SCORING_REDIS_URI", "redis://redis-0:6379")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_CACHE=off");
+    }
 }

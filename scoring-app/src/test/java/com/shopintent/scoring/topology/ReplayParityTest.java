@@ -16,23 +16,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every row of the shipped data set, replayed as clickstream through the production topology:
  * each session's training example must hold the row's features, and the prediction for its
- * {@code session_end} must be the offline score of the row.
+ * {@code session_end} must be the offline score of the row, with the prediction cache off and on
+ * (a cache never changes a score).
  */
 class ReplayParityTest {
 
-    @Test
-    void shouldServeTheFeaturesAndScoresOfEveryDatasetRow() {
+    @ParameterizedTest(name = "cache {0}")
+    @ValueSource(strings = {"off", "on"})
+    void shouldServeTheFeaturesAndScoresOfEveryDatasetRow(String cache) {
         List<DatasetRow> rows = TestModels.shippedRows();
         SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
         Map<String, DatasetRow> rowBySession = new HashMap<>();
         Map<String, Double> offlineScore = new HashMap<>();
         long events = 0;
-        try (TopologyFixture fixture = new TopologyFixture()) {
+        try (TopologyFixture fixture = new TopologyFixture(Map.of("SCORING_STATE_STORE", "in_memory", "SCORING_CACHE", cache))) {
             for (DatasetRow row : rows) {
                 for (ReplayRecord stats : replayer.pageStats(row, "shop-0001")) {
                     fixture.pageStats.pipeInput(stats.key(), stats.value());
@@ -70,6 +73,15 @@ class ReplayParityTest {
                 }
             }
             assertThat(endings).isEqualTo(rows.size());
+            Map<String, Long> outcomes = predictions.stream().collect(java.util.stream.Collectors.groupingBy(
+                    p -> p.get("cache").asText(), java.util.stream.Collectors.counting()));
+            if (cache.equals("off")) {
+                assertThat(outcomes).containsOnlyKeys("off");
+            } else {
+                // Sessions that start alike (same first page, context and hour) share their first scores.
+                assertThat(outcomes).containsOnlyKeys("miss", "hit-local");
+                assertThat(outcomes.get("hit-local")).isPositive();
+            }
 
         }
     }

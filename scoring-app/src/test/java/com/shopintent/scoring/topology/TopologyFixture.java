@@ -2,6 +2,7 @@ package com.shopintent.scoring.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.metrics.ScoringMetrics;
@@ -29,6 +30,7 @@ final class TopologyFixture implements AutoCloseable {
 
     final ScoringModel model = TestModels.scoringModel();
     final ScoringMetrics metrics = ScoringMetrics.inMemory();
+    final PredictionCache cache;
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> events;
     final TestInputTopic<String, byte[]> pageStats;
@@ -46,7 +48,8 @@ final class TopologyFixture implements AutoCloseable {
         ScoringConfig config = ScoringConfig.defaults().with(settings);
         Properties props = config.streamsProperties();
         props.put("state.dir", java.nio.file.Path.of("target", "ttd-state", Long.toString(System.nanoTime())).toAbsolutePath().toString());
-        driver = new TopologyTestDriver(ScoringTopology.build(config, () -> model, metrics), props, START);
+        cache = PredictionCache.fromConfig(config, metrics);
+        driver = new TopologyTestDriver(ScoringTopology.build(config, () -> model, cache, metrics), props, START);
         events = driver.createInputTopic(Topics.EVENTS, new ByteArraySerializer(), new ByteArraySerializer());
         pageStats = driver.createInputTopic(Topics.PAGE_STATS, new StringSerializer(), new ByteArraySerializer());
         predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -92,5 +95,6 @@ final class TopologyFixture implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        cache.close();
     }
 }

@@ -1,0 +1,225 @@
+package com.shopintent.scoring.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.features.SessionFeatures;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ScoringModel;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The prediction cache against a real redis-server started by the test: entries shared between
+ * instances, versions kept apart, and scoring that goes on while Redis is down or stalled.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedisTierIT {
+
+    private static final long NOON = Instant.parse("2026-11-29T12:00:00Z").toEpochMilli();
+    /** Generous for the tests that count hits: two busy cores can hold a thread for milliseconds. */
+    private static final Duration PATIENT = Duration.ofMillis(200);
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private final ScoringModel model = TestModels.scoringModel();
+    private final List<DatasetRow> rows = TestModels.shippedRows();
+    private RedisServerProcess server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldCountHitsAndMissesPerTierAndShareEntriesBetweenInstances() {
+        server = RedisServerProcess.start();
+        ScoringMetrics metricsA = ScoringMetrics.inMemory();
+        ScoringMetrics metricsB = ScoringMetrics.inMemory();
+        SessionFeatures features = rows.get(3).features();
+        try (PredictionCache a = cache(server.uri(), PATIENT, metricsA); PredictionCache b = cache(server.uri(), PATIENT, metricsB)) {
+            PredictionCache.Scored computed = a.score(model, features, NOON);
+            awaitKey(redisKey(model, features));
+
+            PredictionCache.Scored shared = b.score(model, features, NOON);
+            PredictionCache.Scored again = b.score(model, features, NOON);
+
+            assertThat(computed.outcome()).isEqualTo(CacheOutcome.MISS);
+            assertThat(shared.outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
+            assertThat(again.outcome()).isEqualTo(CacheOutcome.HIT_LOCAL);
+            assertThat(shared.probability()).isEqualTo(again.probability()).isEqualTo(model.score(features));
+            assertCounts(metricsA, ScoringMetrics.TIER_REDIS, model.version(), 1, 0, 1, 0);
+            assertCounts(metricsB, ScoringMetrics.TIER_REDIS, model.version(), 1, 1, 0, 0);
+            assertCounts(metricsB, ScoringMetrics.TIER_LOCAL, model.version(), 2, 1, 1, 0);
+        }
+    }
+
+    @Test
+    void shouldNeverReadTheEntriesOfAnotherModelVersion() {
+        server = RedisServerProcess.start();
+        ScoringModel retrained = TestModels.scoringModelAsVersion("xgb-retrained0000");
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        SessionFeatures features = rows.get(3).features();
+        try (PredictionCache old = cache(server.uri(), PATIENT, metrics); PredictionCache fresh = cache(server.uri(), PATIENT, metrics)) {
+            old.score(model, features, NOON);
+            awaitKey(redisKey(model, features));
+
+            // Same trees, same features, same hour: only the version differs, so a key without it would hit.
+            PredictionCache.Scored scored = fresh.score(retrained, features, NOON);
+
+            assertThat(scored.outcome()).isEqualTo(CacheOutcome.MISS);
+            assertCounts(metrics, ScoringMetrics.TIER_REDIS, retrained.version(), 1, 0, 1, 0);
+            awaitKey(redisKey(retrained, features));
+        }
+    }
+
+    @Test
+    void shouldStoreTheExactDoubleWithTheTtl() {
+        server = RedisServerProcess.start();
+        SessionFeatures features = rows.get(11).features();
+        try (PredictionCache cache = cache(server.uri(), PATIENT, ScoringMetrics.inMemory());
+             RedisClient client = RedisClient.create(server.uri());
+             StatefulRedisConnection<String, byte[]> connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
+            double probability = cache.score(model, features, NOON).probability();
+            String key = redisKey(model, features);
+            awaitKey(key);
+
+            byte[] stored = connection.sync().get(key);
+            long ttlMillis = connection.sync().pttl(key);
+
+            assertThat(stored).hasSize(8);
+            assertThat(ByteBuffer.wrap(stored).getDouble()).isEqualTo(probability);
+            assertThat(ttlMillis).isPositive().isLessThanOrEqualTo(Duration.ofHours(1).toMillis());
+        }
+    }
+
+    @Test
+    void shouldAuthenticateWithUserAndPassword() {
+        server = RedisServerProcess.start("--user", "default", "off", "--user", "scoring", "on", ">s3cret", "~ml_pred:*", "+get", "+set",
+                "+ping", "+hello", "+client");
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        SessionFeatures features = rows.get(5).features();
+        String uri = "redis://scoring:s3cret@127.0.0.1:" + server.port();
+        try (PredictionCache a = cache(uri, PATIENT, metrics); PredictionCache b = cache(uri, PATIENT, metrics)) {
+            a.score(model, features, NOON);
+            awaitUntil(() -> b.score(model, features, NOON).outcome() == CacheOutcome.HIT_REDIS, "a Redis hit with AUTH");
+        }
+    }
+
+    @Test
+    void shouldScoreWithoutRedisWhileItIsDownAndUseItAgainAfterItReturns() {
+        server = RedisServerProcess.start();
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        try (PredictionCache cache = cache(server.uri(), PATIENT, metrics)) {
+            RedisTier redis = cache.redis();
+            server.kill();
+
+            int row = 0;
+            for (; row < 200; row++) {
+                SessionFeatures features = rows.get(row).features();
+                PredictionCache.Scored scored = cache.score(model, features, NOON);
+                assertThat(scored.probability()).isEqualTo(model.score(features));
+            }
+            assertThat(redis.circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(metrics.registry().get(ScoringMetrics.CACHE_CIRCUIT_STATE).gauge().value()).isEqualTo(1.0);
+            assertThat(count(metrics, ScoringMetrics.CACHE_ERRORS, ScoringMetrics.TIER_REDIS, model.version())).isPositive();
+
+            server.restart();
+            int[] next = {row};
+            // Probes after each open period find Redis again; new features then reach it and come back.
+            awaitUntil(() -> {
+                cache.score(model, rows.get(next[0]++).features(), NOON);
+                return redis.circuitState() == CircuitBreaker.State.CLOSED;
+            }, "the circuit to close");
+            SessionFeatures fresh = rows.get(next[0]).features();
+            cache.score(model, fresh, NOON);
+            awaitKey(redisKey(model, fresh));
+            assertThat(metrics.registry().get(ScoringMetrics.CACHE_CIRCUIT_STATE).gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void shouldNotWaitLongerThanTheTimeoutOnAStalledRedis() {
+        server = RedisServerProcess.start();
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        Duration timeout = Duration.ofMillis(5);
+        try (PredictionCache cache = cache(server.uri(), timeout, metrics)) {
+            server.pause();
+            long slowest = 0;
+            long total = 0;
+            int events = 300;
+            for (int row = 0; row < events; row++) {
+                SessionFeatures features = rows.get(row).features();
+                long start = System.nanoTime();
+                PredictionCache.Scored scored = cache.score(model, features, NOON);
+                long took = System.nanoTime() - start;
+                slowest = Math.max(slowest, took);
+                total += took;
+                assertThat(scored.probability()).isEqualTo(model.score(features));
+            }
+            server.resume();
+
+            // Each read waits at most the timeout (plus scheduling on busy cores), and only until the
+            // breaker has seen its minimum of 10 calls fail; the rest skip Redis. 300 reads at the
+            // full timeout would take 1.5 s.
+            assertThat(Duration.ofNanos(slowest)).isLessThan(timeout.plusMillis(100));
+            assertThat(Duration.ofNanos(total)).isLessThan(timeout.multipliedBy(40));
+            assertThat(cache.redis().circuitState()).isEqualTo(CircuitBreaker.State.OPEN);
+        }
+    }
+
+    private PredictionCache cache(String uri, Duration timeout, ScoringMetrics metrics) {
+        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, timeout, metrics);
+        awaitUntil(cache.redis()::connected, "a connection to " + uri);
+        return cache;
+    }
+
+    private String redisKey(ScoringModel scoring, SessionFeatures features) {
+        return CacheKey.of(scoring.version(), CacheKey.featureHash(scoring.modelInput(features)), CacheKey.hourBucket(NOON));
+    }
+
+    private void awaitKey(String key) {
+        try (RedisClient client = RedisClient.create(server.uri()); StatefulRedisConnection<String, String> connection = client.connect()) {
+            awaitUntil(() -> connection.sync().exists(key) == 1, "key " + key + " in Redis");
+        }
+    }
+
+    private static void awaitUntil(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within " + DEADLINE);
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    private static void assertCounts(ScoringMetrics metrics, String tier, String version, double requests, double hits,
+                                     double misses, double errors) {
+        assertThat(List.of(count(metrics, ScoringMetrics.CACHE_REQUESTS, tier, version), count(metrics, ScoringMetrics.CACHE_HITS, tier, version),
+                count(metrics, ScoringMetrics.CACHE_MISSES, tier, version), count(metrics, ScoringMetrics.CACHE_ERRORS, tier, version)))
+                .as("requests, hits, misses, errors of tier %s", tier).containsExactly(requests, hits, misses, errors);
+    }
+
+    private static double count(ScoringMetrics metrics, String name, String tier, String version) {
+        return metrics.registry().get(name).tag(ScoringMetrics.TAG_TIER, tier).tag(ScoringMetrics.TAG_MODEL_VERSION, version).counter().count();
+    }
+}
