@@ -37,6 +37,7 @@ final class ProgressPrinter {
         out.printf("  %-22s %,15d%n", "events produced", r.produced());
         out.printf("  %-22s %,15d%n", "predictions", r.predicted());
         out.printf("  %-22s %,15d%n", "missing", r.missing());
+        out.printf("  %-22s %,15d%n", "send errors", r.sendErrors());
         out.printf("  %-22s %,15d%n", "duplicated", r.duplicated());
         out.printf("  %-22s %,15d%n", "bad events sent", r.badSent());
         out.printf("  %-22s %,15d%n", "dead-lettered", r.deadLettered());

@@ -86,6 +86,7 @@ public final class LoadGenerator {
     private final AtomicLong predicted = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
     private final Recorder latency = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private volatile boolean stopRequested;
@@ -174,9 +175,10 @@ public final class LoadGenerator {
             ReplayRecord event = next.record();
             String eventId = next.eventId();
             sentAt.put(eventId, System.nanoTime());
+            // A failed send stays in sentAt: it is counted as missing, and as a send error.
             producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
                 if (error != null) {
-                    sentAt.remove(eventId);
+                    sendErrors.incrementAndGet();
                 }
             });
             produced++;
@@ -202,7 +204,7 @@ public final class LoadGenerator {
             total.add(latency.getIntervalHistogram());
         }
         long missing = sentAt.size();
-        return new LoadReport(settings.rate(), sendSeconds, sent, bad, predicted.get(), missing, duplicated.get(),
+        return new LoadReport(settings.rate(), sendSeconds, sent, bad, sendErrors.get(), predicted.get(), missing, duplicated.get(),
                 deadLettered.get(), schedule.sessionsStarted(), sent / sendSeconds, maxBehind > BEHIND_LIMIT_MS, maxBehind,
                 new LoadReport.Latency(ms(total, 50), ms(total, 95), ms(total, 99), ms(total, 99.9), total.getMaxValue() / 1000.0));
     }

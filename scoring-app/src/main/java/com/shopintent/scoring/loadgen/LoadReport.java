@@ -16,6 +16,7 @@ public record LoadReport(
         @JsonProperty("duration_seconds") double durationSeconds,
         @JsonProperty("produced") long produced,
         @JsonProperty("bad_sent") long badSent,
+        @JsonProperty("send_errors") long sendErrors,
         @JsonProperty("predicted") long predicted,
         @JsonProperty("missing") long missing,
         @JsonProperty("duplicated") long duplicated,

@@ -47,6 +47,37 @@ public final class TopicPlan {
         return new NewTopic(name, Optional.of(count), replication).configs(configs);
     }
 
+    /** How long {@link #apply} waits for the new topics' partitions to have leaders. */
+    static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Waits until every partition of the new topics has a leader. An idempotent producer that
+     * sends in the first moments after creation can have a batch refused and a later one accepted,
+     * then retry the first until it times out (KAFKA-14359): the records are lost. Producers that
+     * start after apply returns do not meet that.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (!topics.isEmpty()) {
+            boolean ready = true;
+            try {
+                for (TopicDescription description : admin.describeTopics(topics).allTopicNames().get().values()) {
+                    ready &= description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                }
+            } catch (ExecutionException e) {
+                // Metadata of a topic created a moment ago may not be everywhere yet: ask again.
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have partitions without a leader after " + LEADER_WAIT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** What {@link #apply} did: topics created, and topics that exist with another partition count. */
     public record Result(List<String> created, List<String> existing, List<String> warnings) {
     }
@@ -76,6 +107,7 @@ public final class TopicPlan {
                 }
             }
             admin.createTopics(missing).all().get();
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             return new Result(missing.stream().map(NewTopic::name).toList(), existing, warnings);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the topics: " + e.getCause().getMessage(), e.getCause());

@@ -27,6 +27,7 @@ class DemoIT {
         assertThat(produced).isGreaterThan(3000);
         assertThat(summary.get("predicted").asLong()).isEqualTo(produced);
         assertThat(summary.get("missing").asLong()).isZero();
+        assertThat(summary.get("send_errors").asLong()).isZero();
         assertThat(summary.get("duplicated").asLong()).isZero();
         assertThat(summary.get("dead_lettered").asLong()).isEqualTo(summary.get("bad_sent").asLong());
         assertThat(summary.get("latency_ms").get("p99").asDouble()).isPositive();

@@ -1,5 +1,6 @@
 package com.shopintent.scoring.runtime;
 
+import com.shopintent.scoring.cli.ScoringCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScoringProcess implements AutoCloseable {
 
-    private static final String MAIN_CLASS = "com.shopintent.scoring.cli.ScoringCli";
+    private static final String MAIN_CLASS = ScoringCli.class.getName();
     private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
     /** Options meant for the test JVM (a debug agent, a heap size) must not reach the application's. */
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
