@@ -1,0 +1,484 @@
+package com.shopintent.scoring.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.events.RejectReason;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.replay.ReplayRecord;
+import com.shopintent.scoring.topology.DeadLetterHeaders;
+import com.shopintent.scoring.topology.Topics;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring application against a real Kafka broker, with real data set sessions: exactly one prediction
+ * per event and one training example per session for a {@code read_committed} reader, also across a crash
+ * of the application (SIGKILL of its JVM), the loss of one of two instances, and a restart of the broker;
+ * bad records in the dead-letter topic with their reason and original bytes.
+ *
+ * <p>Each test has a broker of its own (fresh storage, 6-partition topics from {@link TopicPlan}), because
+ * the topic and group names are the product's and a crash or broker restart would disturb a neighbour. The
+ * broker's log and the application process's output of each test stay in {@code target/it-logs}.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ScoringPipelineIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringPipelineIT.class);
+
+    private static final String APPLICATION_ID = "scoring-it";
+    private static final int PARTITIONS = 6;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for a restarted application to be let back into its group and restore its state. */
+    private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(90);
+    /** Less than the 45 s a closed dynamic member stays in its group: only leaving the group is this fast. */
+    private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
+    /** Fast enough to keep the tests short, slow enough that a crash or a stop lands while events still come. */
+    private static final int EVENTS_PER_SECOND = 500;
+
+    /** Relative to the module: the build runs the tests there. */
+    private static final Path LOG_ROOT = Path.of("target", "it-logs", "ScoringPipelineIT");
+
+    private static ScoringModel model;
+
+    @TempDir
+    Path work;
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    /** The broker's and the application processes' logs of one test, kept after it. */
+    private Path logs;
+    private final long testStart = System.nanoTime();
+    private EmbeddedKafkaBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void startBrokerAndCreateTopics(TestInfo test) throws IOException {
+        logs = LOG_ROOT.resolve(test.getTestMethod().orElseThrow().getName());
+        deleteRecursively(logs);
+        Files.createDirectories(logs);
+        broker = EmbeddedKafkaBroker.start();
+        // The broker deletes its directory when it closes; its log is kept with the test's for a failed run.
+        closeLater(() -> {
+            try {
+                Files.copy(broker.directory().resolve("broker.log"), logs.resolve("broker.log"));
+            } finally {
+                broker.close();
+            }
+        });
+        admin = closeLater(Admin.create(config("admin").clientProperties()));
+        TopicPlan plan = new TopicPlan(config("admin"));
+        assertThat(plan.apply(admin).created()).contains(Topics.EVENTS, Topics.PREDICTIONS, Topics.EVENTS_DLQ);
+        Records.awaitLeaders(admin, plan.topics().stream().map(NewTopic::name).toList(), START_TIMEOUT);
+        mark("broker up, topics created");
+    }
+
+    /** Applications and processes first, the broker last: a client closing against a stopped broker waits for it. */
+    @AfterEach
+    void closeEverything() throws Exception {
+        Exception failure = null;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        mark("closed everything");
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Test
+    void shouldWriteExactlyOnePredictionPerEventAndOneTrainingExamplePerSession() {
+        Records.Replay replay = Records.replay(rows(600, 0), Instant.now());
+        assertThat(replay.events().size()).as("events of the replayed sessions").isGreaterThanOrEqualTo(20_000);
+        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        ScoringApp app = startApp("instance-1");
+        mark("application running");
+
+        Records.send(broker.bootstrapServers(), replay.eventRecords());
+        mark("produced " + replay.events().size() + " events of " + replay.sessionIds().size() + " sessions");
+        Records.Reader predictions = reader(Topics.PREDICTIONS);
+        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Supplier<String> context = () -> "application state " + app.state();
+        Records.readAllOutput(predictions, replay.events().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+        assertThat(predictions.records()).as("predictions keyed by their session id")
+                .allSatisfy(record -> assertThat(new String(record.key(), StandardCharsets.UTF_8))
+                        .isEqualTo(Records.field(record.value(), "sessionId")));
+        assertThat(readDeadLetters()).as("dead letters of valid sessions (duplicate-event, session-closed)").isEmpty();
+    }
+
+    /**
+     * SIGKILL of the application's JVM while it scores, more events while it is down, then a restart on the
+     * same state directory: the killed instance's open transaction is aborted, and the restarted one goes on
+     * from the offsets and session state committed before the kill.
+     *
+     * <p>It runs with a stable instance id, as a pod name gives (static membership), so the restarted process
+     * is let back into the group at once; without one the group waits for the killed member's session to time
+     * out (45 s, measured). The transactional id derives from the process id kept in the state directory, so
+     * the restart fences the killed producer at once rather than after its transaction timeout.
+     */
+    @Test
+    void shouldWriteEachPredictionExactlyOnceWhenTheApplicationProcessIsKilledAndRestarted() {
+        Records.Replay replay = Records.replay(rows(150, 1), Instant.now());
+        int total = replay.events().size();
+        int backlog = total / 4;
+        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(broker.bootstrapServers(), replay.eventRecords(0, backlog));
+        Map<String, String> settings = new HashMap<>(settings("process"));
+        settings.put("SCORING_INSTANCE_ID", "scoring-0");
+        ScoringProcess process = closeLater(new ScoringProcess(settings, logs.resolve("scoring-process.log")));
+        Records.Reader predictions = reader(Topics.PREDICTIONS);
+        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Supplier<String> context = () -> "process alive: " + process.isAlive() + "; " + process.outputTail();
+
+        process.start();
+        predictions.readAtLeast(1, START_TIMEOUT, context);
+        mark("first prediction from the process");
+        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+                replay.eventRecords(backlog, total * 3 / 4), EVENTS_PER_SECOND));
+        // Past the backlog: it scores events as they come, a transaction always open.
+        predictions.readAtLeast(backlog + 100, OUTPUT_TIMEOUT, context);
+
+        process.kill();
+        int readAtKill = predictions.poll();
+        int sentAtKill = backlog + producer.stop();
+        Records.send(broker.bootstrapServers(), replay.eventRecords(sentAtKill, total));
+        mark("killed the process (SIGKILL) with " + readAtKill + " predictions read for " + sentAtKill
+                + " events sent; sent the other " + (total - sentAtKill) + " while it was down");
+        assertThat(readAtKill).as("predictions read when the process was killed").isBetween(1, total - 1);
+
+        process.start();
+        predictions.readAtLeast(readAtKill + 1, OUTPUT_TIMEOUT, context);
+        mark("first prediction after the restart");
+        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+        assertThat(readDeadLetters()).as("dead letters (a replayed event would be a duplicate-event)").isEmpty();
+    }
+
+    /**
+     * Two instances share the partitions; one is closed while events come, and the other takes its partitions
+     * over within {@link #TAKEOVER_TIMEOUT}, restores their sessions and scores the rest.
+     *
+     * <p>With stable instance ids (static membership): {@link ScoringApp#close()} then removes the instance from
+     * the group. Without one, Kafka Streams 4.1 ignores {@code leaveGroup} (KAFKA-16514) and the group waits
+     * for the closed member's session to time out (45 s, measured) before the other instance gets its partitions.
+     */
+    @Test
+    void shouldShareThePartitionsBetweenTwoInstancesAndLoseNothingWhenOneStops() {
+        Records.Replay replay = Records.replay(rows(120, 2), Instant.now());
+        int total = replay.events().size();
+        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        ScoringApp first = startApp("instance-1", Map.of("SCORING_INSTANCE_ID", "scoring-1"));
+        ScoringApp second = startApp("instance-2", Map.of("SCORING_INSTANCE_ID", "scoring-2"));
+        Supplier<String> context = () -> "instance 1 " + first.state() + " has partitions " + eventPartitions(first)
+                + " of " + Topics.EVENTS + ", instance 2 " + second.state() + " has " + eventPartitions(second);
+        // Before any state exists every instance is as good an owner as another, so the partitions are spread.
+        Await.until(START_TIMEOUT, () -> first.state() == KafkaStreams.State.RUNNING && second.state() == KafkaStreams.State.RUNNING
+                && !eventPartitions(first).isEmpty() && !eventPartitions(second).isEmpty()
+                && eventPartitions(first).size() + eventPartitions(second).size() == PARTITIONS, context);
+        mark("two instances running, " + context.get());
+        assertThat(eventPartitions(first)).as("partitions of both instances").doesNotContainAnyElementsOf(eventPartitions(second));
+
+        Records.Reader predictions = reader(Topics.PREDICTIONS);
+        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+                replay.eventRecords(0, total * 2 / 3), EVENTS_PER_SECOND));
+        predictions.readAtLeast(total / 3, OUTPUT_TIMEOUT, context);
+        assertThat(eventsIn(first)).as("events scored by instance 1").isPositive();
+        assertThat(eventsIn(second)).as("events scored by instance 2").isPositive();
+
+        first.close();
+        long closed = System.nanoTime();
+        int readAtClose = predictions.poll();
+        int sentAtClose = producer.stop();
+        Records.send(broker.bootstrapServers(), replay.eventRecords(sentAtClose, total));
+        mark("closed instance 1 with " + readAtClose + " predictions read for " + sentAtClose
+                + " events sent; sent the other " + (total - sentAtClose));
+        Await.until(TAKEOVER_TIMEOUT, () -> second.state() == KafkaStreams.State.RUNNING
+                && eventPartitions(second).size() == PARTITIONS, context);
+        mark(String.format("instance 2 took over %.1f s after the close, %s", (System.nanoTime() - closed) / 1e9, context.get()));
+        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+        assertThat(readDeadLetters()).as("dead letters (a replayed event would be a duplicate-event)").isEmpty();
+    }
+
+    /** A bad record of each kind, made from a valid event next to which it is produced. */
+    private record Bad(RejectReason reason, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    /** One bad record after every 20 valid events, in the partition of the session next to it. */
+    @Test
+    void shouldSendBadEventsToTheDeadLetterTopicWithReasonAndOriginalBytesAndScoreTheValidOnesAroundThem() {
+        Records.Replay replay = Records.replay(rows(60, 3), Instant.now());
+        List<RejectReason> reasons = List.of(RejectReason.MALFORMED_JSON, RejectReason.UNKNOWN_TYPE, RejectReason.MISSING_FIELD,
+                RejectReason.KEY_MISMATCH, RejectReason.NULL_VALUE);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<Integer, Bad> badByIndex = new LinkedHashMap<>();
+        for (int i = 0; i < replay.events().size(); i++) {
+            ReplayRecord event = replay.events().get(i);
+            records.add(Records.toProducerRecord(event));
+            if (i % 20 == 10) {
+                RejectReason reason = reasons.get(badByIndex.size() % reasons.size());
+                Bad bad = new Bad(reason, bad(reason, event, "bad-" + badByIndex.size()));
+                badByIndex.put(records.size(), bad);
+                records.add(bad.record());
+            }
+        }
+        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        ScoringApp app = startApp("instance-1");
+        List<RecordMetadata> written = Records.send(broker.bootstrapServers(), records);
+        mark("produced " + replay.events().size() + " valid and " + badByIndex.size() + " bad events");
+
+        Records.Reader deadLetters = reader(Topics.EVENTS_DLQ);
+        Records.Reader predictions = reader(Topics.PREDICTIONS);
+        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Supplier<String> context = () -> "application state " + app.state();
+        Records.readAllOutput(deadLetters, badByIndex.size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(predictions, replay.events().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        mark("read " + deadLetters.count() + " dead letters, " + predictions.count() + " predictions");
+
+        Map<String, Bad> badBySource = new HashMap<>();
+        badByIndex.forEach((index, bad) -> badBySource.put(written.get(index).partition() + "/" + written.get(index).offset(), bad));
+        assertThat(deadLetters.records()).as("dead letters").hasSize(badByIndex.size());
+        for (ConsumerRecord<byte[], byte[]> letter : deadLetters.records()) {
+            String source = header(letter, DeadLetterHeaders.SOURCE_PARTITION) + "/" + header(letter, DeadLetterHeaders.SOURCE_OFFSET);
+            Bad bad = badBySource.remove(source);
+            assertThat(bad).as("the bad record at %s of %s (reason %s)", source, Topics.EVENTS, header(letter, DeadLetterHeaders.REASON))
+                    .isNotNull();
+            String as = bad.reason() + " record at " + source;
+            assertThat(header(letter, DeadLetterHeaders.REASON)).as(as).isEqualTo(bad.reason().code());
+            assertThat(header(letter, DeadLetterHeaders.DETAIL)).as(as).isNotBlank();
+            assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).as(as).isEqualTo(Topics.EVENTS);
+            assertThat(letter.key()).as(as).isEqualTo(bad.record().key());
+            assertThat(letter.value()).as(as).isEqualTo(bad.record().value());
+        }
+        assertThat(badBySource).as("bad records without a dead letter").isEmpty();
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+    }
+
+    /**
+     * The broker stops (a controlled shutdown) and starts again on the same storage while the application scores
+     * and the shop sends: the application's clients retry until it is back, and it goes on without a restart.
+     */
+    @Test
+    void shouldRecoverFromABrokerRestartWithoutRestartingAndWriteEachPredictionExactlyOnce() {
+        Records.Replay replay = Records.replay(rows(120, 4), Instant.now());
+        int total = replay.events().size();
+        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        ScoringApp app = startApp("instance-1");
+        Records.Reader predictions = reader(Topics.PREDICTIONS);
+        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Supplier<String> context = () -> "application state " + app.state() + "; broker log kept in " + logs.toAbsolutePath();
+
+        // The shop goes on sending while the broker restarts; its producer holds the records until it is back.
+        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+                replay.eventRecords(0, total * 2 / 3), EVENTS_PER_SECOND));
+        predictions.readAtLeast(total / 3, OUTPUT_TIMEOUT, context);
+        int readAtRestart = predictions.poll();
+        mark("restarting the broker with " + readAtRestart + " predictions read");
+        broker.restart();
+        mark("broker restarted; application " + app.state());
+        int sentBefore = producer.stop();
+        Records.send(broker.bootstrapServers(), replay.eventRecords(sentBefore, total));
+        mark("sent the other " + (total - sentBefore) + " events");
+        assertThat(readAtRestart).as("predictions read when the broker stopped").isBetween(1, total - 1);
+
+        predictions.readAtLeast(readAtRestart + 1, OUTPUT_TIMEOUT, context);
+        mark("first prediction after the broker restart");
+        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
+        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+
+        assertThat(app.state()).as("the same application instance, still running").isEqualTo(KafkaStreams.State.RUNNING);
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+        assertThat(readDeadLetters()).as("dead letters (a replayed event would be a duplicate-event)").isEmpty();
+    }
+
+    private static synchronized ScoringModel model() {
+        if (model == null) {
+            model = TestModels.scoringModel();
+        }
+        return model;
+    }
+
+    /** {@code count} rows spread evenly over the data set (its months come in blocks), from {@code offset}. */
+    private static List<DatasetRow> rows(int count, int offset) {
+        List<DatasetRow> all = TestModels.shippedRows();
+        int stride = all.size() / count;
+        return IntStream.range(0, count).mapToObj(i -> all.get(offset + i * stride)).toList();
+    }
+
+    /** The settings of one instance, as environment variables; each instance has a state directory of its own. */
+    private Map<String, String> settings(String instance) {
+        return Map.of(
+                "SCORING_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "SCORING_APPLICATION_ID", APPLICATION_ID,
+                "SCORING_STATE_DIR", work.resolve("state-" + instance).toString(),
+                "SCORING_MODEL_DIR", TestModels.packageDir().toString(),
+                "SCORING_PARTITIONS", Integer.toString(PARTITIONS),
+                "SCORING_REPLICATION_FACTOR", "1");
+    }
+
+    private ScoringConfig config(String instance) {
+        return ScoringConfig.defaults().with(settings(instance));
+    }
+
+    private ScoringApp startApp(String instance) {
+        return startApp(instance, Map.of());
+    }
+
+    private ScoringApp startApp(String instance, Map<String, String> moreSettings) {
+        ScoringConfig config = config(instance).with(moreSettings);
+        ScoringApp app = closeLater(new ScoringApp(config, ScoringPipelineIT::model, ScoringMetrics.inMemory()));
+        app.start();
+        Await.until(START_TIMEOUT, () -> app.state() == KafkaStreams.State.RUNNING, () -> "application state " + app.state());
+        return app;
+    }
+
+    private Records.Reader reader(String topic) {
+        return closeLater(new Records.Reader(broker.bootstrapServers(), topic));
+    }
+
+    /** Every dead letter committed so far; call once the application has committed all its input. */
+    private List<ConsumerRecord<byte[], byte[]>> readDeadLetters() {
+        Records.Reader deadLetters = reader(Topics.EVENTS_DLQ);
+        deadLetters.readToEnd(OUTPUT_TIMEOUT);
+        return deadLetters.records();
+    }
+
+    /** The partitions of {@link Topics#EVENTS} whose tasks are active on this instance: the sessions it scores. */
+    private static Set<Integer> eventPartitions(ScoringApp app) {
+        if (app.state() != KafkaStreams.State.RUNNING && app.state() != KafkaStreams.State.REBALANCING) {
+            return Set.of();
+        }
+        return app.streams().metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(Topics.EVENTS))
+                .map(TopicPartition::partition)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static double eventsIn(ScoringApp app) {
+        return app.metrics().registry().find(ScoringMetrics.EVENTS_IN).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A bad record made from a valid event: it lands in the same partition, between the session's events. */
+    private static ProducerRecord<byte[], byte[]> bad(RejectReason reason, ReplayRecord event, String eventId) {
+        byte[] key = Records.utf8(event.key());
+        ObjectNode json;
+        try {
+            json = (ObjectNode) Json.MAPPER.readTree(event.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        json.put("eventId", eventId);
+        byte[] value = switch (reason) {
+            case MALFORMED_JSON -> Arrays.copyOf(event.value(), event.value().length / 2);
+            case UNKNOWN_TYPE -> bytes(json.put("type", "hover"));
+            case MISSING_FIELD -> bytes(json.without("visitorId"));
+            case KEY_MISMATCH -> bytes(json.put("sessionId", event.key() + "-elsewhere"));
+            case NULL_VALUE -> null;
+            default -> throw new IllegalArgumentException("no bad record made for " + reason);
+        };
+        return new ProducerRecord<>(Topics.EVENTS, key, value);
+    }
+
+    private static byte[] bytes(ObjectNode json) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** Where the time of a test goes, for tuning and for a slow run's log. */
+    private void mark(String what) {
+        LOG.info("[{} s] {}", String.format("%.1f", (System.nanoTime() - testStart) / 1e9), what);
+    }
+}
