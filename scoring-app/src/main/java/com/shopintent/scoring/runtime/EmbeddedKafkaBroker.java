@@ -334,7 +334,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         command.addAll(JVM_OPTIONS);
         command.add("-Dlogback.configurationFile=" + logbackFile);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(absoluteClassPath());
         command.add(BrokerMain.class.getName());
         command.add(clusterId);
         command.add(configFile.toString());
@@ -505,5 +505,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             throw new BrokerException("Could not delete the Kafka broker's directory " + directory, e);
         }
+    }
+
+    /**
+     * Our class path with every entry made absolute: the child runs in the broker's directory, so
+     * a relative entry ({@code java -jar scoring-app/target/scoring-app.jar}) would not resolve there.
+     */
+    static String absoluteClassPath() {
+        StringBuilder out = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                if (out.length() > 0) {
+                    out.append(java.io.File.pathSeparator);
+                }
+                out.append(Path.of(entry).toAbsolutePath());
+            }
+        }
+        return out.toString();
     }
 }
