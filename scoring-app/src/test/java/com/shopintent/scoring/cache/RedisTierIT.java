@@ -118,9 +118,15 @@ class RedisTierIT {
         ScoringMetrics metrics = ScoringMetrics.inMemory();
         SessionFeatures features = rows.get(5).features();
         String uri = "redis://scoring:s3cret@127.0.0.1:" + server.port();
-        try (PredictionCache a = cache(uri, PATIENT, metrics); PredictionCache b = cache(uri, PATIENT, metrics)) {
+        try (PredictionCache a = cache(uri, PATIENT, metrics); PredictionCache b = cache(uri, PATIENT, metrics);
+             RedisClient client = RedisClient.create(uri); StatefulRedisConnection<String, String> reader = client.connect()) {
             a.score(model, features, NOON);
-            awaitUntil(() -> b.score(model, features, NOON).outcome() == CacheOutcome.HIT_REDIS, "a Redis hit with AUTH");
+            // a's write is asynchronous: b asks only once it landed, or b's miss would fill its own
+            // in-process tier and it would never ask Redis again.
+            String key = redisKey(model, features);
+            awaitUntil(() -> reader.sync().get(key) != null, "key " + key + " written with AUTH");
+
+            assertThat(b.score(model, features, NOON).outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
         }
     }
 
