@@ -2,15 +2,12 @@ package com.shopintent.scoring.cli;
 
 import com.shopintent.scoring.features.DatasetReader;
 import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.model.ModelPackage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -36,14 +33,10 @@ final class DataOption {
     }
 
     String sha256() {
-        try (InputStream in = data == null ? DataOption.class.getResourceAsStream(DatasetReader.SHIPPED_RESOURCE) : Files.newInputStream(data);
-             DigestInputStream digest = new DigestInputStream(in, MessageDigest.getInstance("SHA-256"))) {
-            digest.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(digest.getMessageDigest().digest());
+        try (InputStream in = data == null ? DataOption.class.getResourceAsStream(DatasetReader.SHIPPED_RESOURCE) : Files.newInputStream(data)) {
+            return ModelPackage.sha256(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 }
