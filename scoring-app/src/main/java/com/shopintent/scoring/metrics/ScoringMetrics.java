@@ -147,9 +147,11 @@ public final class ScoringMetrics {
 
     /** Publishes a tier's circuit state (0 closed, 1 open, 2 half-open) as a gauge. */
     public void cacheCircuitState(String tier, IntSupplier state) {
+        // A gauge holds its object weakly; the supplier is a lambda nobody else holds, so without a
+        // strong reference the gauge reads NaN after the next garbage collection.
         Gauge.builder(CACHE_CIRCUIT_STATE, state, s -> s.getAsInt())
                 .description("Circuit breaker of a cache tier: 0 closed, 1 open, 2 half-open")
-                .tag(TAG_TIER, tier).register(registry);
+                .tag(TAG_TIER, tier).strongReference(true).register(registry);
     }
 
     /** Success and error counts and the scoring time of one model version. */
