@@ -54,7 +54,7 @@ public final class TestModels {
         try {
             ModelMetadata m = ModelPackage.readMetadata(packageDir());
             ModelMetadata renamed = new ModelMetadata(m.formatVersion(),
-                    version, m.createdAt(), m.label(), m.positiveClass(), m.features(), m.featureSchemaHash(), m.trainingData(),
+                    version, m.createdAt(), m.origin(), m.label(), m.positiveClass(), m.features(), m.featureSchemaHash(), m.trainingData(),
                     m.settings(), m.metrics(), m.files());
             byte[] booster = Files.readAllBytes(packageDir().resolve(ModelPackage.BOOSTER_FILE));
             return new ScoringModel(renamed, TreeEnsembleScorer.fromJson(booster, m.positiveClass()));

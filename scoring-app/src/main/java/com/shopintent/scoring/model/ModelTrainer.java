@@ -29,7 +29,7 @@ public final class ModelTrainer {
 
     /** A trained model, the booster it wraps in XGBoost's JSON format, and its held-out scores. */
     public record Trained(XGBoostModel<Label> model, byte[] boosterJson, List<String> modelFeatures,
-                          int positiveClass, ModelMetrics metrics, int trainRows, int testRows) {
+                          int positiveClass, ModelMetrics metrics, GoldenSet golden, int trainRows, int testRows) {
     }
 
     public Trained train(List<DatasetRow> rows, TrainingSettings settings) {
@@ -58,7 +58,26 @@ public final class ModelTrainer {
         }
         int positiveClass = model.getOutputIDInfo().getID(PURCHASE);
         ModelMetrics metrics = ModelMetrics.evaluate(model, dataset(test, "held-out rows"), PURCHASE);
-        return new Trained(model, boosterJson, List.copyOf(modelFeatures), positiveClass, metrics, train.size(), test.size());
+        return new Trained(model, boosterJson, List.copyOf(modelFeatures), positiveClass, metrics,
+                golden(model, modelFeatures, test), train.size(), test.size());
+    }
+
+    /**
+     * The first {@link GoldenSet#SIZE} held-out rows with the probability Tribuo (native XGBoost)
+     * gives them: the reference every later load of the package is checked against.
+     */
+    static GoldenSet golden(XGBoostModel<Label> model, List<String> modelFeatures, List<DatasetRow> test) {
+        List<GoldenSet.Row> rows = new ArrayList<>();
+        for (DatasetRow row : test.subList(0, Math.min(GoldenSet.SIZE, test.size()))) {
+            double[] columns = FeatureSchema.encode(row.features());
+            float[] input = new float[modelFeatures.size()];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) columns[FeatureSchema.COLUMNS.indexOf(modelFeatures.get(i))];
+            }
+            double probability = model.predict(example(columns, PURCHASE)).getOutputScores().get(PURCHASE.getLabel()).getScore();
+            rows.add(new GoldenSet.Row(input, probability));
+        }
+        return new GoldenSet(rows);
     }
 
     /** Seeded split that keeps the class balance: the same share of buyers in both parts. */

@@ -16,7 +16,7 @@ public final class ScoringModel {
 
     public ScoringModel(ModelMetadata metadata, TreeEnsembleScorer scorer) {
         if (scorer.featureCount() != metadata.features().size()) {
-            throw new ModelPackageException("model " + metadata.version() + " has " + scorer.featureCount()
+            throw new ModelPackageException(ModelPackageException.Reason.INVALID_MODEL, "model " + metadata.version() + " has " + scorer.featureCount()
                     + " inputs but its metadata lists " + metadata.features().size() + " features");
         }
         this.metadata = metadata;
@@ -25,7 +25,7 @@ public final class ScoringModel {
         for (int i = 0; i < columnOfInput.length; i++) {
             columnOfInput[i] = FeatureSchema.COLUMNS.indexOf(metadata.features().get(i));
             if (columnOfInput[i] < 0) {
-                throw new ModelPackageException("model " + metadata.version() + " wants feature '" + metadata.features().get(i) + "', which the schema does not have");
+                throw new ModelPackageException(ModelPackageException.Reason.FEATURE_SCHEMA, "model " + metadata.version() + " wants feature '" + metadata.features().get(i) + "', which the schema does not have");
             }
         }
     }
@@ -64,7 +64,7 @@ public final class ScoringModel {
             sink += scorer.score(input);
         }
         if (Double.isNaN(sink)) {
-            throw new ModelPackageException("model " + version() + " scored NaN while warming up");
+            throw new ModelPackageException(ModelPackageException.Reason.GOLDEN_SET, "model " + version() + " scored NaN while warming up");
         }
     }
 
