@@ -18,6 +18,7 @@ import java.util.List;
 public final class TestModels {
 
     private static Path packageDir;
+    private static Path otherPackageDir;
     private static List<DatasetRow> rows;
 
     private TestModels() {
@@ -43,6 +44,22 @@ public final class TestModels {
             }
         }
         return packageDir;
+    }
+
+    /** A second package with other trees (40 rounds, seed 7), so its scores differ from {@link #packageDir()}'s. */
+    public static synchronized Path otherPackageDir() {
+        if (otherPackageDir == null) {
+            try {
+                Path dir = Files.createTempDirectory("scoring-test-model-other");
+                dir.toFile().deleteOnExit();
+                TrainingSettings settings = TrainingSettings.defaults(7).withTrees(40);
+                ModelPackage.write(dir, new ModelTrainer().train(shippedRows(), settings), settings, "shipped", "test");
+                otherPackageDir = dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return otherPackageDir;
     }
 
     public static ScoringModel scoringModel() {

@@ -8,6 +8,7 @@ import com.shopintent.scoring.loadgen.LoadGenerator;
 import com.shopintent.scoring.loadgen.LoadReport;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ModelMetadata;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelTrainer;
 import com.shopintent.scoring.model.ScoringModel;
@@ -90,8 +91,9 @@ final class DemoCommand implements Callable<Integer> {
                 new TopicPlan(config).apply(admin);
             }
             ScoringModel scoring = ModelPackage.load(model != null ? model : train(rows, work.resolve("model"), out));
-            scoring.warmUp(RunCommand.WARM_UP_ROWS);
-            ScoringApp app = new ScoringApp(config, () -> scoring, ScoringMetrics.inMemory());
+            scoring.warmUp(ScoringModel.WARM_UP_ROWS);
+            ActiveModels models = ActiveModels.of(scoring);
+            ScoringApp app = new ScoringApp(config, () -> models, ScoringMetrics.inMemory());
             LoadGenerator generator = new LoadGenerator(config.clientProperties(), rows, config.get(ScoringConfig.SPECIAL_DAYS),
                     load.settings());
             Interrupts.onInterrupt(generator::stop);

@@ -1,11 +1,16 @@
 package com.shopintent.scoring.cli;
 
 import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.lifecycle.ControlTopicFollower;
+import com.shopintent.scoring.lifecycle.ModelRegistry;
+import com.shopintent.scoring.lifecycle.PackageDirectoryWatcher;
+import com.shopintent.scoring.lifecycle.PackageFetcher;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.runtime.ScoringApp;
 import com.shopintent.scoring.runtime.TopicPlan;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,8 +28,9 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    /** Enough calls for the JIT to compile the scorer (about 20 ms). */
-    static final int WARM_UP_ROWS = 20_000;
+    /** Longest wait for the control topic at start; a cluster that slow fails the start rather than serving stale models. */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
 
     @Option(names = "--create-topics", description = "create the product's missing topics first (as 'topics apply' does)")
     boolean createTopics;
@@ -34,17 +40,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        long started = System.nanoTime();
         ScoringConfig config = SettingOptions.config(spec, System.getenv(), Map.of());
         LOG.info("Starting with settings:\n{}", config.describe());
         if (config.get(ScoringConfig.MODEL_DIR) == null) {
             throw new IllegalArgumentException("SCORING_MODEL_DIR (--model-dir) is required: a model package written by ./scoring train");
         }
-        // The model is loaded and checked before Kafka Streams reads its first record.
-        long start = System.nanoTime();
+        // The model is loaded, checked against its golden set and warmed before Kafka Streams reads its first record.
         ScoringModel model = ModelPackage.load(config.get(ScoringConfig.MODEL_DIR));
-        model.warmUp(WARM_UP_ROWS);
-        LOG.info("Loaded and warmed model {} (held-out AUC {}) in {} ms", model.version(), model.metadata().metrics().auc(),
-                (System.nanoTime() - start) / 1_000_000);
+        model.warmUp(ScoringModel.WARM_UP_ROWS);
+        LOG.info("Loaded and warmed model {} (origin: {}) in {} ms", model.version(), model.metadata().origin(),
+                (System.nanoTime() - started) / 1_000_000);
         if (createTopics) {
             try (Admin admin = Admin.create(config.clientProperties())) {
                 TopicPlan.Result result = new TopicPlan(config).apply(admin);
@@ -52,13 +58,33 @@ final class RunCommand implements Callable<Integer> {
                 result.warnings().forEach(LOG::warn);
             }
         }
-        ScoringApp app = new ScoringApp(config, () -> model, ScoringMetrics.inMemory());
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        ModelRegistry registry = new ModelRegistry(model, new PackageFetcher(config.modelPackagesDir()), metrics);
+        try (ControlTopicFollower follower = new ControlTopicFollower(config.clientProperties(),
+                     config.get(ScoringConfig.APPLICATION_ID) + "-models", registry);
+             PackageDirectoryWatcher watcher = config.get(ScoringConfig.MODEL_WATCH_DIR) == null ? null
+                     : new PackageDirectoryWatcher(config.get(ScoringConfig.MODEL_WATCH_DIR), registry)) {
+            // Announced models first: an instance started after a swap serves the new model from its first event.
+            follower.catchUp(CATCH_UP_TIMEOUT);
+            if (watcher != null) {
+                watcher.start(WATCH_INTERVAL);
+            }
+            follower.start();
+            return runUntilStopped(new ScoringApp(config, registry, metrics), started);
+        }
+    }
+
+    private static int runUntilStopped(ScoringApp app, long started) throws InterruptedException {
         Thread hook = new Thread(() -> {
             LOG.info("Stopping: committing and leaving the group");
             app.close();
         }, "scoring-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         app.start();
+        if (app.awaitRunning(CATCH_UP_TIMEOUT)) {
+            LOG.info("Ready: serving {} ({} ms after start)", app.models().get().champion().version(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
         boolean failed = app.awaitStop();
         if (failed) {
             LOG.error("Kafka Streams stopped in state ERROR");

@@ -32,6 +32,8 @@ public final class ScoringConfig {
             "letters, digits, '.', '_' and '-'", ScoringConfig::applicationId);
     public static final Setting<Path> MODEL_DIR = Setting.of("SCORING_MODEL_DIR", null,
             "a model package directory written by ./scoring train", Path::of);
+    public static final Setting<Path> MODEL_WATCH_DIR = Setting.of("SCORING_MODEL_WATCH_DIR", null,
+            "(unset: off) a directory whose newest model package becomes champion, for a single instance", Path::of);
     public static final Setting<Path> STATE_DIR = Setting.of("SCORING_STATE_DIR", null,
             "a writable directory (default: Kafka Streams' temporary directory)", Path::of);
     public static final Setting<String> PROCESSING_GUARANTEE = Setting.of("SCORING_PROCESSING_GUARANTEE",
@@ -96,7 +98,7 @@ public final class ScoringConfig {
     public enum StoreType { ROCKSDB, IN_MEMORY }
 
     /** Every setting, in the order they are printed. */
-    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, STATE_DIR,
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
             HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_CLUSTER, REDIS_TIMEOUT);
@@ -200,6 +202,12 @@ public final class ScoringConfig {
         }
         props.putAll(kafkaProperties);
         return props;
+    }
+
+    /** Where announced model packages are copied to and verified: beside the state stores, which a pod keeps on a volume. */
+    public Path modelPackagesDir() {
+        Path state = get(STATE_DIR) != null ? get(STATE_DIR) : Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams");
+        return state.resolve("model-packages");
     }
 
     /**

@@ -33,6 +33,10 @@ public final class ScoringMetrics {
     public static final String CACHE_ERRORS = "ml.cache.errors";
     /** Circuit state of a cache tier: 0 closed, 1 open, 2 half-open. */
     public static final String CACHE_CIRCUIT_STATE = "ml.cache.circuit.state";
+    /** Distinct model versions serving (champion, and challenger when there is one). */
+    public static final String ACTIVE_MODELS = "ml.active.models";
+    public static final String MODEL_SWAPS = "scoring.model.swaps";
+    public static final String MODEL_REFUSALS = "scoring.model.refusals";
 
     public static final String TAG_TYPE = "type";
     public static final String TAG_REASON = "reason";
@@ -40,6 +44,7 @@ public final class ScoringMetrics {
     public static final String TAG_MODEL_VERSION = "model_version";
     public static final String TAG_STATUS = "status";
     public static final String TAG_TIER = "tier";
+    public static final String TAG_ROLE = "role";
     public static final String TIER_LOCAL = "local";
     public static final String TIER_REDIS = "redis";
 
@@ -152,6 +157,25 @@ public final class ScoringMetrics {
         Gauge.builder(CACHE_CIRCUIT_STATE, state, s -> s.getAsInt())
                 .description("Circuit breaker of a cache tier: 0 closed, 1 open, 2 half-open")
                 .tag(TAG_TIER, tier).strongReference(true).register(registry);
+    }
+
+    /** A model took a role (champion or challenger), or a challenger was retired ({@code retired}). */
+    public void modelSwap(String role) {
+        Counter.builder(MODEL_SWAPS).description("Model swaps, by the role that changed")
+                .tag(TAG_ROLE, role).register(registry).increment();
+    }
+
+    /** A model package or announcement was refused; the serving models stayed. */
+    public void modelRefused(String reason) {
+        Counter.builder(MODEL_REFUSALS).description("Model packages and announcements refused, by reason")
+                .tag(TAG_REASON, reason).register(registry).increment();
+    }
+
+    /** Publishes how many model versions serve. */
+    public void activeModels(IntSupplier count) {
+        Gauge.builder(ACTIVE_MODELS, count, c -> c.getAsInt())
+                .description("Distinct model versions serving: the champion, and a challenger when there is one")
+                .strongReference(true).register(registry);
     }
 
     /** Success and error counts and the scoring time of one model version. */

@@ -18,7 +18,9 @@ public class ModelPackageException extends RuntimeException {
         /** The booster is not a model this build can score. */
         INVALID_MODEL,
         /** The scorer does not reproduce the golden set, or scores NaN. */
-        GOLDEN_SET;
+        GOLDEN_SET,
+        /** A control-topic record that is not a valid announcement: nothing to fetch. */
+        INVALID_ANNOUNCEMENT;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

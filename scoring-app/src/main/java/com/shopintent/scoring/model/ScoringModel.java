@@ -48,6 +48,9 @@ public final class ScoringModel {
         return input;
     }
 
+    /** Enough calls for the JIT to compile the tree walk (about 20 ms). */
+    public static final int WARM_UP_ROWS = 20_000;
+
     /**
      * Scores synthetic rows until the JIT has compiled the tree walk, so the first real event is
      * not scored by the interpreter. Rows are drawn from a fixed seed over the ranges of the data

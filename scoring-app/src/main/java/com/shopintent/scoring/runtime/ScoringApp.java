@@ -3,7 +3,7 @@ package com.shopintent.scoring.runtime;
 import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.metrics.ScoringMetrics;
-import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.topology.ScoringTopology;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -26,11 +26,13 @@ public final class ScoringApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
 
     private final KafkaStreams streams;
+    private final Supplier<ActiveModels> models;
     private final ScoringMetrics metrics;
     private final PredictionCache cache;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public ScoringApp(ScoringConfig config, Supplier<ScoringModel> models, ScoringMetrics metrics) {
+    public ScoringApp(ScoringConfig config, Supplier<ActiveModels> models, ScoringMetrics metrics) {
+        this.models = models;
         this.metrics = metrics;
         this.cache = PredictionCache.fromConfig(config, metrics);
         this.streams = new KafkaStreams(ScoringTopology.build(config, models, cache, metrics), config.streamsProperties());
@@ -58,6 +60,21 @@ public final class ScoringApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The models serving now. */
+    public Supplier<ActiveModels> models() {
+        return models;
+    }
+
+    /**
+     * Why this instance should not receive traffic yet, or empty when it is ready: the model is
+     * loaded, verified and warmed before this object exists, so ready means Kafka Streams is RUNNING.
+     */
+    public java.util.Optional<String> notReadyReason() {
+        KafkaStreams.State state = streams.state();
+        return state == KafkaStreams.State.RUNNING ? java.util.Optional.empty()
+                : java.util.Optional.of("Kafka Streams is " + state + ", not RUNNING");
     }
 
     public ScoringMetrics metrics() {

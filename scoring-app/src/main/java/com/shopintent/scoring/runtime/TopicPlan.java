@@ -40,7 +40,9 @@ public final class TopicPlan {
                 topic(Topics.TRAINING_EXAMPLES, partitions, Map.of()),
                 topic(Topics.INSIGHTS, partitions, Map.of()),
                 // A dead letter keeps the original value, which may be as large as the input allows.
-                topic(Topics.EVENTS_DLQ, partitions, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)));
+                topic(Topics.EVENTS_DLQ, partitions, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)),
+                // A few records, read whole by every instance; compaction keeps the latest per role.
+                topic(Topics.MODELS, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }
 
     private NewTopic topic(String name, int count, Map<String, String> configs) {

@@ -44,6 +44,12 @@ public final class OutputJson {
             g.writeStringField("modelVersion", p.modelVersion());
             g.writeNumberField("purchaseProbability", p.purchaseProbability());
             g.writeStringField("cache", p.cache().wireName());
+            if (p.challenger() != null) {
+                g.writeObjectFieldStart("challenger");
+                g.writeStringField("modelVersion", p.challenger().modelVersion());
+                g.writeNumberField("purchaseProbability", p.challenger().purchaseProbability());
+                g.writeEndObject();
+            }
             if (p.late()) {
                 g.writeBooleanField("late", true);
             }

@@ -6,7 +6,7 @@ import com.shopintent.scoring.events.EventParser;
 import com.shopintent.scoring.events.PageStats;
 import com.shopintent.scoring.features.SessionStateSerde;
 import com.shopintent.scoring.metrics.ScoringMetrics;
-import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.model.ActiveModels;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -56,7 +56,7 @@ public final class ScoringTopology {
      * @param cache shared by every task: one per application (see {@link PredictionCache#fromConfig}),
      *              or {@link PredictionCache#off()}
      */
-    public static Topology build(ScoringConfig config, Supplier<ScoringModel> models, PredictionCache cache,
+    public static Topology build(ScoringConfig config, Supplier<ActiveModels> models, PredictionCache cache,
                                  ScoringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         EventParser parser = new EventParser(config.get(ScoringConfig.MAX_EVENT_BYTES));

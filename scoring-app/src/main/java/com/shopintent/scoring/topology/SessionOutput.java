@@ -10,12 +10,18 @@ sealed interface SessionOutput permits SessionOutput.Prediction, SessionOutput.T
     /**
      * The score of a session as of one event.
      *
-     * @param cache where the score came from
+     * @param cache where the champion's score came from
+     * @param challenger the challenger's score; null when no challenger serves
      * @param insight what this event adds to its shop's insight window (not written to the topic)
      */
     record Prediction(String eventId, String shopId, String sessionId, String visitorId, EventType eventType,
                       long eventTimeNanos, long scoredAtMillis, String modelVersion, double purchaseProbability,
-                      CacheOutcome cache, boolean late, InsightInput insight) implements SessionOutput {
+                      CacheOutcome cache, Challenger challenger, boolean late, InsightInput insight)
+            implements SessionOutput {
+    }
+
+    /** A challenger model's score of the same event, reported beside the champion's and never instead of it. */
+    record Challenger(String modelVersion, double purchaseProbability) {
     }
 
     /**

@@ -10,6 +10,7 @@ import com.shopintent.scoring.events.ShopEvent;
 import com.shopintent.scoring.features.SessionFeatures;
 import com.shopintent.scoring.features.SessionState;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ScoringModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     static final String CLOSED_BY_TIMEOUT = "timeout";
     private static final Logger LOG = LoggerFactory.getLogger(SessionScoringProcessor.class);
 
-    private final Supplier<ScoringModel> models;
+    private final Supplier<ActiveModels> models;
     private final PredictionCache cache;
     private final SpecialDayCalendar calendar;
     private final long timeoutNanos;
@@ -67,7 +68,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private long latestEventNanos = Long.MIN_VALUE;
     private long wallClockAtLatestMillis;
 
-    SessionScoringProcessor(Supplier<ScoringModel> models, PredictionCache cache, SpecialDayCalendar calendar, Duration timeout,
+    SessionScoringProcessor(Supplier<ActiveModels> models, PredictionCache cache, SpecialDayCalendar calendar, Duration timeout,
                             Duration expiryInterval, double highIntentThreshold, ScoringMetrics metrics) {
         this.highIntentThreshold = highIntentThreshold;
         this.models = models;
@@ -163,19 +164,22 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         if (late) {
             metrics.lateEvent();
         }
-        ScoringModel model = models.get();
-        ScoringMetrics.ModelMeters meters = metrics.model(model.version());
+        // One read per event: a swap between two events never splits one.
+        ActiveModels active = models.get();
+        ScoringModel model = active.champion();
         SessionFeatures features = state.features(calendar);
-        long start = System.nanoTime();
-        PredictionCache.Scored scored;
-        try {
-            scored = cache.score(model, features, Math.floorDiv(event.timeNanos(), 1_000_000L));
-        } catch (RuntimeException e) {
-            meters.error().increment();
-            throw e;
+        long eventMillis = Math.floorDiv(event.timeNanos(), 1_000_000L);
+        PredictionCache.Scored scored = score(model, features, eventMillis);
+        SessionOutput.Challenger challenger = null;
+        if (active.challenger() != null) {
+            ScoringModel other = active.challenger();
+            try {
+                challenger = new SessionOutput.Challenger(other.version(), score(other, features, eventMillis).probability());
+            } catch (RuntimeException e) {
+                // The challenger is an experiment: its failure (counted under its version) never costs the prediction.
+                LOG.debug("Challenger {} failed to score event {}", other.version(), event.eventId(), e);
+            }
         }
-        meters.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        meters.success().increment();
         double probability = scored.probability();
         state.recordScore(probability, model.version());
         long window = Math.floorDiv(timestamp, ScoringTopology.INSIGHT_WINDOW.toMillis());
@@ -185,7 +189,23 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         InsightInput insight = new InsightInput(probability, newSession, newHighIntent, purchase,
                 purchase && event.amount() != null ? event.amount() : 0.0);
         return new SessionOutput.Prediction(event.eventId(), event.shopId(), event.sessionId(), event.visitorId(),
-                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, scored.outcome(), late, insight);
+                event.type(), event.timeNanos(), context.currentSystemTimeMs(), model.version(), probability, scored.outcome(), challenger, late, insight);
+    }
+
+    /** Scores with one model, through the cache, counted under its version. */
+    private PredictionCache.Scored score(ScoringModel model, SessionFeatures features, long eventMillis) {
+        ScoringMetrics.ModelMeters meters = metrics.model(model.version());
+        long start = System.nanoTime();
+        PredictionCache.Scored scored;
+        try {
+            scored = cache.score(model, features, eventMillis);
+        } catch (RuntimeException e) {
+            meters.error().increment();
+            throw e;
+        }
+        meters.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        meters.success().increment();
+        return scored;
     }
 
     private void deadLetter(Record<String, ParseOutput.Parsed> record, Rejection rejection) {

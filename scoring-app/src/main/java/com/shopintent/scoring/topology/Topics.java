@@ -13,6 +13,12 @@ public final class Topics {
     public static final String TRAINING_EXAMPLES = "shop.training-examples";
     /** Per shop and 1-minute event-time window: events, sessions, intent, purchases; key = shop id. */
     public static final String INSIGHTS = "shop.insights";
+    /**
+     * Model announcements, compacted; key = role ({@code champion}, {@code challenger}), value =
+     * JSON (schemas/model-announcement.schema.json), null retires the challenger. Read whole by
+     * every instance, outside the topology.
+     */
+    public static final String MODELS = "scoring.models";
     /** Rejected records: original key and value bytes, the reason in headers. */
     public static final String EVENTS_DLQ = "shop.events.dlq";
 

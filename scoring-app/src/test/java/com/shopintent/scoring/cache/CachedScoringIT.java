@@ -10,6 +10,7 @@ import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.replay.SessionReplayer;
@@ -102,7 +103,7 @@ class CachedScoringIT {
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicPlan(config).apply(admin);
         }
-        app = new ScoringApp(config, () -> model, ScoringMetrics.inMemory());
+        app = new ScoringApp(config, () -> ActiveModels.of(model), ScoringMetrics.inMemory());
         app.start();
         assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("app running").isTrue();
         producer = new KafkaProducer<>(config.clientProperties(), new StringSerializer(), new ByteArraySerializer());

@@ -9,6 +9,7 @@ import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.topology.DeadLetterHeaders;
@@ -394,7 +395,7 @@ class ScoringPipelineIT {
 
     private ScoringApp startApp(String instance, Map<String, String> moreSettings) {
         ScoringConfig config = config(instance).with(moreSettings);
-        ScoringApp app = closeLater(new ScoringApp(config, ScoringPipelineIT::model, ScoringMetrics.inMemory()));
+        ScoringApp app = closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
         app.start();
         Await.until(START_TIMEOUT, () -> app.state() == KafkaStreams.State.RUNNING, () -> "application state " + app.state());
         return app;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
+
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaId;
 import com.networknt.schema.SchemaLocation;
@@ -21,6 +22,7 @@ import com.shopintent.scoring.events.PageStatsParser;
 import com.shopintent.scoring.events.ParseResult;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.lifecycle.ModelAnnouncement;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.replay.SessionReplayer;
 import java.io.IOException;
@@ -59,7 +61,7 @@ class SchemaConformanceTest {
     private static final String SESSION = "s-1";
     private static final int MAX_EVENT_BYTES = 65536;
     private static final List<String> SCHEMA_FILES = List.of("shop-event.schema.json", "page-stats.schema.json",
-            "prediction.schema.json", "training-example.schema.json", "insight.schema.json");
+            "prediction.schema.json", "training-example.schema.json", "insight.schema.json", "model-announcement.schema.json");
 
     private static final Path SCHEMA_DIR = schemaDir();
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -73,6 +75,7 @@ class SchemaConformanceTest {
     private static final JsonSchema PREDICTION = load("prediction.schema.json");
     private static final JsonSchema TRAINING_EXAMPLE = load("training-example.schema.json");
     private static final JsonSchema INSIGHT = load("insight.schema.json");
+    private static final JsonSchema MODEL_ANNOUNCEMENT = load("model-announcement.schema.json");
 
     private final EventParser parser = new EventParser(MAX_EVENT_BYTES);
 
@@ -109,6 +112,22 @@ class SchemaConformanceTest {
                     .as("example %s", example).isInstanceOf(ParseResult.Valid.class);
         }
         assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void shouldAgreeWithModelAnnouncementOnEveryAnnouncement() {
+        for (JsonNode example : read(SCHEMA_DIR.resolve("model-announcement.schema.json")).path("examples")) {
+            ModelAnnouncement parsed = ModelAnnouncement.parse(bytes(example));
+            assertThat(parsed.version()).isEqualTo(example.get("version").asText());
+            assertThat(MODEL_ANNOUNCEMENT.validate(TopologyFixture.json(parsed.toJson()))).as("written again: %s", example).isEmpty();
+        }
+        ObjectNode bad = (ObjectNode) read(SCHEMA_DIR.resolve("model-announcement.schema.json")).path("examples").get(0).deepCopy();
+        bad.put("sha256", "ABC");
+        assertThat(MODEL_ANNOUNCEMENT.validate(bad)).isNotEmpty();
+        assertThatThrownBy(() -> ModelAnnouncement.parse(bytes(bad))).hasMessageContaining("sha256");
+        bad.put("sha256", "0".repeat(64)).put("role", "shadow");
+        assertThat(MODEL_ANNOUNCEMENT.validate(bad)).isNotEmpty();
+        assertThatThrownBy(() -> ModelAnnouncement.parse(bytes(bad))).hasMessageContaining("role");
     }
 
     @Test
@@ -152,6 +171,8 @@ class SchemaConformanceTest {
                     fixture.events.pipeInput(utf8(event.key()), event.value());
                 }
             }
+            // A challenger from here on, so predictions with and without one are both checked.
+            fixture.models.set(fixture.models.get().withChallenger(TestModels.scoringModelAsVersion("xgb-challenger001")));
             // The data set always has codes and every replayed session ends with session_end: this
             // session has no codes (so the example has nulls), a late event, an amount, and no end.
             Instant start = TopologyFixture.START;

@@ -6,6 +6,7 @@ import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ScoringModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +31,8 @@ final class TopologyFixture implements AutoCloseable {
     static final Instant START = Instant.parse("2026-11-02T10:00:00Z");
 
     final ScoringModel model = TestModels.scoringModel();
+    /** The models the topology scores with; a test may swap them between two records. */
+    final AtomicReference<ActiveModels> models = new AtomicReference<>(ActiveModels.of(model));
     final ScoringMetrics metrics = ScoringMetrics.inMemory();
     final PredictionCache cache;
     final TopologyTestDriver driver;
@@ -49,7 +53,7 @@ final class TopologyFixture implements AutoCloseable {
         Properties props = config.streamsProperties();
         props.put("state.dir", java.nio.file.Path.of("target", "ttd-state", Long.toString(System.nanoTime())).toAbsolutePath().toString());
         cache = PredictionCache.fromConfig(config, metrics);
-        driver = new TopologyTestDriver(ScoringTopology.build(config, () -> model, cache, metrics), props, START);
+        driver = new TopologyTestDriver(ScoringTopology.build(config, models::get, cache, metrics), props, START);
         events = driver.createInputTopic(Topics.EVENTS, new ByteArraySerializer(), new ByteArraySerializer());
         pageStats = driver.createInputTopic(Topics.PAGE_STATS, new StringSerializer(), new ByteArraySerializer());
         predictions = driver.createOutputTopic(Topics.PREDICTIONS, new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,0 +1,156 @@
+package com.shopintent.scoring.lifecycle;
+
+import com.shopintent.scoring.model.ModelPackageException;
+import com.shopintent.scoring.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every instance reads the whole control topic {@link Topics#MODELS} (no consumer group: each
+ * needs every announcement) and hands each role's latest announcement to the {@link ModelRegistry}.
+ * {@link #catchUp} reads to the end before the application serves, so an instance that starts
+ * after a swap serves the announced models from its first event; {@link #start} then follows the
+ * topic in a thread of its own.
+ */
+public final class ControlTopicFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlTopicFollower.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    /** How often to look again for a control topic that does not exist yet. */
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final ModelRegistry registry;
+    private final Thread thread;
+    private volatile boolean closed;
+    private boolean assigned;
+
+    /** @param clientProperties connection settings (bootstrap servers, security) of the application */
+    public ControlTopicFollower(Map<String, Object> clientProperties, String clientId, ModelRegistry registry) {
+        this.consumer = new KafkaConsumer<>(ControlTopic.readerProperties(clientProperties, clientId),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.registry = registry;
+        this.thread = new Thread(this::follow, "model-announcements");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Applies every announcement up to the topic's current end, latest per role; returns false when
+     * the topic does not exist (models then change only by restart until it does).
+     */
+    public boolean catchUp(Duration timeout) {
+        if (!assign()) {
+            LOG.warn("Control topic {} does not exist; models are swapped by announcement once it does (./scoring topics apply)",
+                    Topics.MODELS);
+            return false;
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+        while (!reached(end)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read control topic " + Topics.MODELS + " to its end within " + timeout);
+            }
+            consumer.poll(POLL).forEach(record -> latest.put(record.key(), record));
+        }
+        latest.values().forEach(this::apply);
+        return true;
+    }
+
+    /** Follows the topic from where {@link #catchUp} stopped, until {@link #close}. */
+    public void start() {
+        thread.start();
+    }
+
+    private void follow() {
+        try {
+            while (!closed) {
+                if (!assigned && !assign()) {
+                    Thread.sleep(TOPIC_RETRY.toMillis());
+                    continue;
+                }
+                Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+                consumer.poll(POLL).forEach(record -> latest.put(record.key(), record));
+                latest.values().forEach(this::apply);
+            }
+        } catch (WakeupException | InterruptedException e) {
+            if (!closed) {
+                LOG.error("Stopped following {} unexpectedly", Topics.MODELS, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Stopped following {}: models change only by restart from now on", Topics.MODELS, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean assign() {
+        List<PartitionInfo> partitions = consumer.partitionsFor(Topics.MODELS);
+        if (partitions == null || partitions.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> assignment = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(assignment);
+        consumer.seekToBeginning(assignment);
+        assigned = true;
+        return true;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        ModelRole role;
+        try {
+            role = ModelRole.fromWireName(record.key());
+        } catch (IllegalArgumentException e) {
+            registry.refuse(ModelPackageException.Reason.INVALID_ANNOUNCEMENT, Topics.MODELS + " offset " + record.offset()
+                    + ": record key '" + record.key() + "' is not a role (champion or challenger)");
+            return;
+        }
+        ModelAnnouncement announcement = null;
+        if (record.value() != null) {
+            try {
+                announcement = ModelAnnouncement.parse(record.value());
+            } catch (IllegalArgumentException e) {
+                registry.refuse(ModelPackageException.Reason.INVALID_ANNOUNCEMENT, Topics.MODELS + " offset " + record.offset()
+                        + ": " + e.getMessage() + " (value starts: " + preview(record.value()) + ")");
+                return;
+            }
+        }
+        registry.apply(role, announcement);
+    }
+
+    private static String preview(byte[] value) {
+        String text = new String(value, 0, Math.min(value.length, 80), StandardCharsets.UTF_8);
+        return text.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            try {
+                thread.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
