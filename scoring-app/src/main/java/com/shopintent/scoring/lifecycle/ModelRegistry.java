@@ -99,10 +99,18 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
                 return model;
             }
         }
-        ScoringModel model = ModelPackage.load(fetcher.fetch(announcement));
-        if (!model.version().equals(announcement.version())) {
-            throw new ModelPackageException(ModelPackageException.Reason.CHECKSUM, "the announcement names version "
-                    + announcement.version() + " but the package at " + announcement.location() + " is " + model.version());
+        java.nio.file.Path local = fetcher.fetch(announcement);
+        ScoringModel model;
+        try {
+            model = ModelPackage.load(local);
+            if (!model.version().equals(announcement.version())) {
+                throw new ModelPackageException(ModelPackageException.Reason.CHECKSUM, "the announcement names version "
+                        + announcement.version() + " but the package at " + announcement.location() + " is " + model.version());
+            }
+        } catch (ModelPackageException e) {
+            // A copy that failed is not kept: once the source is mended, the same announcement fetches it afresh.
+            fetcher.discard(local);
+            throw e;
         }
         model.warmUp(ScoringModel.WARM_UP_ROWS);
         return model;

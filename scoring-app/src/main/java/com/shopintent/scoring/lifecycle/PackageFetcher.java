@@ -75,6 +75,11 @@ public final class PackageFetcher {
         }
     }
 
+    /** Removes a local copy that failed its checks. */
+    public void discard(Path copy) {
+        deleteQuietly(copy);
+    }
+
     private void copy(String location, String file, Path to) throws IOException, InterruptedException {
         try (InputStream in = open(location, file)) {
             byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);

@@ -70,89 +70,44 @@ class ScoringPipelineIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringPipelineIT.class);
 
-    private static final String APPLICATION_ID = "scoring-it";
-    private static final int PARTITIONS = 6;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    /** Long enough for a restarted application to be let back into its group and restore its state. */
-    private static final Duration OUTPUT_TIMEOUT = Duration.ofSeconds(90);
     /** Less than the 45 s a closed dynamic member stays in its group: only leaving the group is this fast. */
     private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
     /** Fast enough to keep the tests short, slow enough that a crash or a stop lands while events still come. */
     private static final int EVENTS_PER_SECOND = 500;
-
-    /** Relative to the module: the build runs the tests there. */
-    private static final Path LOG_ROOT = Path.of("target", "it-logs", "ScoringPipelineIT");
 
     private static ScoringModel model;
 
     @TempDir
     Path work;
 
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    /** The broker's and the application processes' logs of one test, kept after it. */
-    private Path logs;
-    private final long testStart = System.nanoTime();
-    private EmbeddedKafkaBroker broker;
-    private Admin admin;
+    private BrokerTestBed bed;
 
     @BeforeEach
-    void startBrokerAndCreateTopics(TestInfo test) throws IOException {
-        logs = LOG_ROOT.resolve(test.getTestMethod().orElseThrow().getName());
-        deleteRecursively(logs);
-        Files.createDirectories(logs);
-        broker = EmbeddedKafkaBroker.start();
-        // The broker deletes its directory when it closes; its log is kept with the test's for a failed run.
-        closeLater(() -> {
-            try {
-                Files.copy(broker.directory().resolve("broker.log"), logs.resolve("broker.log"));
-            } finally {
-                broker.close();
-            }
-        });
-        admin = closeLater(Admin.create(config("admin").clientProperties()));
-        TopicPlan plan = new TopicPlan(config("admin"));
-        assertThat(plan.apply(admin).created()).contains(Topics.EVENTS, Topics.PREDICTIONS, Topics.EVENTS_DLQ);
-        Records.awaitLeaders(admin, plan.topics().stream().map(NewTopic::name).toList(), START_TIMEOUT);
-        mark("broker up, topics created");
+    void startBrokerAndCreateTopics(TestInfo test) {
+        bed = new BrokerTestBed(ScoringPipelineIT.class, test.getTestMethod().orElseThrow().getName(), work);
     }
 
-    /** Applications and processes first, the broker last: a client closing against a stopped broker waits for it. */
     @AfterEach
     void closeEverything() throws Exception {
-        Exception failure = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        mark("closed everything");
-        if (failure != null) {
-            throw failure;
-        }
+        bed.close();
     }
 
     @Test
     void shouldWriteExactlyOnePredictionPerEventAndOneTrainingExamplePerSession() {
-        Records.Replay replay = Records.replay(rows(600, 0), Instant.now());
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(600, 0), Instant.now());
         assertThat(replay.events().size()).as("events of the replayed sessions").isGreaterThanOrEqualTo(20_000);
-        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
         ScoringApp app = startApp("instance-1");
-        mark("application running");
+        bed.mark("application running");
 
-        Records.send(broker.bootstrapServers(), replay.eventRecords());
-        mark("produced " + replay.events().size() + " events of " + replay.sessionIds().size() + " sessions");
-        Records.Reader predictions = reader(Topics.PREDICTIONS);
-        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Records.send(bed.bootstrapServers(), replay.eventRecords());
+        bed.mark("produced " + replay.events().size() + " events of " + replay.sessionIds().size() + " sessions");
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
         Supplier<String> context = () -> "application state " + app.state();
-        Records.readAllOutput(predictions, replay.events().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+        Records.readAllOutput(predictions, replay.events().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
 
         Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
         Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
@@ -174,40 +129,40 @@ class ScoringPipelineIT {
      */
     @Test
     void shouldWriteEachPredictionExactlyOnceWhenTheApplicationProcessIsKilledAndRestarted() {
-        Records.Replay replay = Records.replay(rows(150, 1), Instant.now());
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(150, 1), Instant.now());
         int total = replay.events().size();
         int backlog = total / 4;
-        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
-        Records.send(broker.bootstrapServers(), replay.eventRecords(0, backlog));
-        Map<String, String> settings = new HashMap<>(settings("process"));
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.eventRecords(0, backlog));
+        Map<String, String> settings = new HashMap<>(bed.settings("process"));
         settings.put("SCORING_INSTANCE_ID", "scoring-0");
-        ScoringProcess process = closeLater(new ScoringProcess(settings, logs.resolve("scoring-process.log")));
-        Records.Reader predictions = reader(Topics.PREDICTIONS);
-        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        ScoringProcess process = bed.closeLater(new ScoringProcess(settings, bed.logFile("scoring-process.log")));
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
         Supplier<String> context = () -> "process alive: " + process.isAlive() + "; " + process.outputTail();
 
         process.start();
-        predictions.readAtLeast(1, START_TIMEOUT, context);
-        mark("first prediction from the process");
-        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+        predictions.readAtLeast(1, BrokerTestBed.START_TIMEOUT, context);
+        bed.mark("first prediction from the process");
+        Records.PacedProducer producer = bed.closeLater(new Records.PacedProducer(bed.bootstrapServers(),
                 replay.eventRecords(backlog, total * 3 / 4), EVENTS_PER_SECOND));
         // Past the backlog: it scores events as they come, a transaction always open.
-        predictions.readAtLeast(backlog + 100, OUTPUT_TIMEOUT, context);
+        predictions.readAtLeast(backlog + 100, BrokerTestBed.OUTPUT_TIMEOUT, context);
 
         process.kill();
         int readAtKill = predictions.poll();
         int sentAtKill = backlog + producer.stop();
-        Records.send(broker.bootstrapServers(), replay.eventRecords(sentAtKill, total));
-        mark("killed the process (SIGKILL) with " + readAtKill + " predictions read for " + sentAtKill
+        Records.send(bed.bootstrapServers(), replay.eventRecords(sentAtKill, total));
+        bed.mark("killed the process (SIGKILL) with " + readAtKill + " predictions read for " + sentAtKill
                 + " events sent; sent the other " + (total - sentAtKill) + " while it was down");
         assertThat(readAtKill).as("predictions read when the process was killed").isBetween(1, total - 1);
 
         process.start();
-        predictions.readAtLeast(readAtKill + 1, OUTPUT_TIMEOUT, context);
-        mark("first prediction after the restart");
-        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+        predictions.readAtLeast(readAtKill + 1, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("first prediction after the restart");
+        Records.readAllOutput(predictions, total, bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
 
         Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
         Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
@@ -224,25 +179,25 @@ class ScoringPipelineIT {
      */
     @Test
     void shouldShareThePartitionsBetweenTwoInstancesAndLoseNothingWhenOneStops() {
-        Records.Replay replay = Records.replay(rows(120, 2), Instant.now());
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(120, 2), Instant.now());
         int total = replay.events().size();
-        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
         ScoringApp first = startApp("instance-1", Map.of("SCORING_INSTANCE_ID", "scoring-1"));
         ScoringApp second = startApp("instance-2", Map.of("SCORING_INSTANCE_ID", "scoring-2"));
         Supplier<String> context = () -> "instance 1 " + first.state() + " has partitions " + eventPartitions(first)
                 + " of " + Topics.EVENTS + ", instance 2 " + second.state() + " has " + eventPartitions(second);
         // Before any state exists every instance is as good an owner as another, so the partitions are spread.
-        Await.until(START_TIMEOUT, () -> first.state() == KafkaStreams.State.RUNNING && second.state() == KafkaStreams.State.RUNNING
+        Await.until(BrokerTestBed.START_TIMEOUT, () -> first.state() == KafkaStreams.State.RUNNING && second.state() == KafkaStreams.State.RUNNING
                 && !eventPartitions(first).isEmpty() && !eventPartitions(second).isEmpty()
-                && eventPartitions(first).size() + eventPartitions(second).size() == PARTITIONS, context);
-        mark("two instances running, " + context.get());
+                && eventPartitions(first).size() + eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
+        bed.mark("two instances running, " + context.get());
         assertThat(eventPartitions(first)).as("partitions of both instances").doesNotContainAnyElementsOf(eventPartitions(second));
 
-        Records.Reader predictions = reader(Topics.PREDICTIONS);
-        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
-        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
+        Records.PacedProducer producer = bed.closeLater(new Records.PacedProducer(bed.bootstrapServers(),
                 replay.eventRecords(0, total * 2 / 3), EVENTS_PER_SECOND));
-        predictions.readAtLeast(total / 3, OUTPUT_TIMEOUT, context);
+        predictions.readAtLeast(total / 3, BrokerTestBed.OUTPUT_TIMEOUT, context);
         assertThat(eventsIn(first)).as("events scored by instance 1").isPositive();
         assertThat(eventsIn(second)).as("events scored by instance 2").isPositive();
 
@@ -250,15 +205,15 @@ class ScoringPipelineIT {
         long closed = System.nanoTime();
         int readAtClose = predictions.poll();
         int sentAtClose = producer.stop();
-        Records.send(broker.bootstrapServers(), replay.eventRecords(sentAtClose, total));
-        mark("closed instance 1 with " + readAtClose + " predictions read for " + sentAtClose
+        Records.send(bed.bootstrapServers(), replay.eventRecords(sentAtClose, total));
+        bed.mark("closed instance 1 with " + readAtClose + " predictions read for " + sentAtClose
                 + " events sent; sent the other " + (total - sentAtClose));
         Await.until(TAKEOVER_TIMEOUT, () -> second.state() == KafkaStreams.State.RUNNING
-                && eventPartitions(second).size() == PARTITIONS, context);
-        mark(String.format("instance 2 took over %.1f s after the close, %s", (System.nanoTime() - closed) / 1e9, context.get()));
-        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+                && eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
+        bed.mark(String.format("instance 2 took over %.1f s after the close, %s", (System.nanoTime() - closed) / 1e9, context.get()));
+        Records.readAllOutput(predictions, total, bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
 
         Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
         Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
@@ -272,7 +227,7 @@ class ScoringPipelineIT {
     /** One bad record after every 20 valid events, in the partition of the session next to it. */
     @Test
     void shouldSendBadEventsToTheDeadLetterTopicWithReasonAndOriginalBytesAndScoreTheValidOnesAroundThem() {
-        Records.Replay replay = Records.replay(rows(60, 3), Instant.now());
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(60, 3), Instant.now());
         List<RejectReason> reasons = List.of(RejectReason.MALFORMED_JSON, RejectReason.UNKNOWN_TYPE, RejectReason.MISSING_FIELD,
                 RejectReason.KEY_MISMATCH, RejectReason.NULL_VALUE);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -287,19 +242,19 @@ class ScoringPipelineIT {
                 records.add(bad.record());
             }
         }
-        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
         ScoringApp app = startApp("instance-1");
-        List<RecordMetadata> written = Records.send(broker.bootstrapServers(), records);
-        mark("produced " + replay.events().size() + " valid and " + badByIndex.size() + " bad events");
+        List<RecordMetadata> written = Records.send(bed.bootstrapServers(), records);
+        bed.mark("produced " + replay.events().size() + " valid and " + badByIndex.size() + " bad events");
 
-        Records.Reader deadLetters = reader(Topics.EVENTS_DLQ);
-        Records.Reader predictions = reader(Topics.PREDICTIONS);
-        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
+        Records.Reader deadLetters = bed.reader(Topics.EVENTS_DLQ);
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
         Supplier<String> context = () -> "application state " + app.state();
-        Records.readAllOutput(deadLetters, badByIndex.size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(predictions, replay.events().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        mark("read " + deadLetters.count() + " dead letters, " + predictions.count() + " predictions");
+        Records.readAllOutput(deadLetters, badByIndex.size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(predictions, replay.events().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("read " + deadLetters.count() + " dead letters, " + predictions.count() + " predictions");
 
         Map<String, Bad> badBySource = new HashMap<>();
         badByIndex.forEach((index, bad) -> badBySource.put(written.get(index).partition() + "/" + written.get(index).offset(), bad));
@@ -327,32 +282,32 @@ class ScoringPipelineIT {
      */
     @Test
     void shouldRecoverFromABrokerRestartWithoutRestartingAndWriteEachPredictionExactlyOnce() {
-        Records.Replay replay = Records.replay(rows(120, 4), Instant.now());
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(120, 4), Instant.now());
         int total = replay.events().size();
-        Records.send(broker.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
         ScoringApp app = startApp("instance-1");
-        Records.Reader predictions = reader(Topics.PREDICTIONS);
-        Records.Reader examples = reader(Topics.TRAINING_EXAMPLES);
-        Supplier<String> context = () -> "application state " + app.state() + "; broker log kept in " + logs.toAbsolutePath();
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
+        Supplier<String> context = () -> "application state " + app.state() + "; broker log kept in " + bed.logFile("broker.log").toAbsolutePath();
 
         // The shop goes on sending while the broker restarts; its producer holds the records until it is back.
-        Records.PacedProducer producer = closeLater(new Records.PacedProducer(broker.bootstrapServers(),
+        Records.PacedProducer producer = bed.closeLater(new Records.PacedProducer(bed.bootstrapServers(),
                 replay.eventRecords(0, total * 2 / 3), EVENTS_PER_SECOND));
-        predictions.readAtLeast(total / 3, OUTPUT_TIMEOUT, context);
+        predictions.readAtLeast(total / 3, BrokerTestBed.OUTPUT_TIMEOUT, context);
         int readAtRestart = predictions.poll();
-        mark("restarting the broker with " + readAtRestart + " predictions read");
-        broker.restart();
-        mark("broker restarted; application " + app.state());
+        bed.mark("restarting the broker with " + readAtRestart + " predictions read");
+        bed.broker().restart();
+        bed.mark("broker restarted; application " + app.state());
         int sentBefore = producer.stop();
-        Records.send(broker.bootstrapServers(), replay.eventRecords(sentBefore, total));
-        mark("sent the other " + (total - sentBefore) + " events");
+        Records.send(bed.bootstrapServers(), replay.eventRecords(sentBefore, total));
+        bed.mark("sent the other " + (total - sentBefore) + " events");
         assertThat(readAtRestart).as("predictions read when the broker stopped").isBetween(1, total - 1);
 
-        predictions.readAtLeast(readAtRestart + 1, OUTPUT_TIMEOUT, context);
-        mark("first prediction after the broker restart");
-        Records.readAllOutput(predictions, total, admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        Records.readAllOutput(examples, replay.sessionIds().size(), admin, APPLICATION_ID, OUTPUT_TIMEOUT, context);
-        mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
+        predictions.readAtLeast(readAtRestart + 1, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("first prediction after the broker restart");
+        Records.readAllOutput(predictions, total, bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        bed.mark("read " + predictions.count() + " predictions, " + examples.count() + " training examples");
 
         assertThat(app.state()).as("the same application instance, still running").isEqualTo(KafkaStreams.State.RUNNING);
         Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
@@ -367,48 +322,22 @@ class ScoringPipelineIT {
         return model;
     }
 
-    /** {@code count} rows spread evenly over the data set (its months come in blocks), from {@code offset}. */
-    private static List<DatasetRow> rows(int count, int offset) {
-        List<DatasetRow> all = TestModels.shippedRows();
-        int stride = all.size() / count;
-        return IntStream.range(0, count).mapToObj(i -> all.get(offset + i * stride)).toList();
-    }
-
-    /** The settings of one instance, as environment variables; each instance has a state directory of its own. */
-    private Map<String, String> settings(String instance) {
-        return Map.of(
-                "SCORING_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "SCORING_APPLICATION_ID", APPLICATION_ID,
-                "SCORING_STATE_DIR", work.resolve("state-" + instance).toString(),
-                "SCORING_MODEL_DIR", TestModels.packageDir().toString(),
-                "SCORING_PARTITIONS", Integer.toString(PARTITIONS),
-                "SCORING_REPLICATION_FACTOR", "1");
-    }
-
-    private ScoringConfig config(String instance) {
-        return ScoringConfig.defaults().with(settings(instance));
-    }
-
     private ScoringApp startApp(String instance) {
         return startApp(instance, Map.of());
     }
 
     private ScoringApp startApp(String instance, Map<String, String> moreSettings) {
-        ScoringConfig config = config(instance).with(moreSettings);
-        ScoringApp app = closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
+        ScoringConfig config = bed.config(instance).with(moreSettings);
+        ScoringApp app = bed.closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
         app.start();
-        Await.until(START_TIMEOUT, () -> app.state() == KafkaStreams.State.RUNNING, () -> "application state " + app.state());
+        Await.until(BrokerTestBed.START_TIMEOUT, () -> app.state() == KafkaStreams.State.RUNNING, () -> "application state " + app.state());
         return app;
-    }
-
-    private Records.Reader reader(String topic) {
-        return closeLater(new Records.Reader(broker.bootstrapServers(), topic));
     }
 
     /** Every dead letter committed so far; call once the application has committed all its input. */
     private List<ConsumerRecord<byte[], byte[]>> readDeadLetters() {
-        Records.Reader deadLetters = reader(Topics.EVENTS_DLQ);
-        deadLetters.readToEnd(OUTPUT_TIMEOUT);
+        Records.Reader deadLetters = bed.reader(Topics.EVENTS_DLQ);
+        deadLetters.readToEnd(BrokerTestBed.OUTPUT_TIMEOUT);
         return deadLetters.records();
     }
 
@@ -461,25 +390,5 @@ class ScoringPipelineIT {
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        resources.push(resource);
-        return resource;
-    }
-
-    /** Where the time of a test goes, for tuning and for a slow run's log. */
-    private void mark(String what) {
-        LOG.info("[{} s] {}", String.format("%.1f", (System.nanoTime() - testStart) / 1e9), what);
     }
 }
