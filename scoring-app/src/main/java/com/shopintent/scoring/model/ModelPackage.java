@@ -152,9 +152,11 @@ public final class ModelPackage {
                 throw new ModelPackageException(ModelPackageException.Reason.FORMAT, dir + ": the metadata names no sha256 for " + required);
             }
         }
+        // Absolute, so that a package given as "." has a parent to compare with.
+        Path root = dir.toAbsolutePath().normalize();
         for (Map.Entry<String, String> file : metadata.files().entrySet()) {
-            Path path = dir.resolve(file.getKey()).normalize();
-            if (!path.getParent().equals(dir.normalize())) {
+            Path path = root.resolve(file.getKey()).normalize();
+            if (!root.equals(path.getParent())) {
                 throw new ModelPackageException(ModelPackageException.Reason.FORMAT, dir + ": file name " + file.getKey() + " leaves the package");
             }
             String actual = sha256(path);
