@@ -84,7 +84,7 @@ public final class ModelPackage {
             // Content-addressed: the same trees are the same version, on any machine.
             String version = "xgb-" + files.get(BOOSTER_FILE).substring(0, 12);
             ModelMetadata written = metadata.apply(new Draft(version, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), files));
-            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(METADATA_FILE).toFile(), written);
+            writeMetadata(dir, written);
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model package to " + dir, e);
@@ -122,6 +122,10 @@ public final class ModelPackage {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Tribuo model " + dir.resolve(TRIBUO_FILE), e);
         }
+    }
+
+    static void writeMetadata(Path dir, ModelMetadata metadata) throws IOException {
+        Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(METADATA_FILE).toFile(), metadata);
     }
 
     public static ModelMetadata readMetadata(Path dir) {
