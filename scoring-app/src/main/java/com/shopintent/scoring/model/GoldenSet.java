@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.features.FeatureSchema;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,18 @@ public record GoldenSet(List<Row> rows) {
 
     /** One input row and its reference probability. */
     public record Row(float[] input, double probability) {
+    }
+
+    /**
+     * A golden row's input: the {@link FeatureSchema#encode} columns
+     * in the model's feature order, in float as the trees read them ({@link ScoringModel#modelInput}).
+     */
+    static float[] input(double[] columns, List<String> features) {
+        float[] input = new float[features.size()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) columns[FeatureSchema.COLUMNS.indexOf(features.get(i))];
+        }
+        return input;
     }
 
     /**
@@ -74,7 +87,7 @@ public record GoldenSet(List<Row> rows) {
         Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
     }
 
-    static GoldenSet read(Path file) {
+    public static GoldenSet read(Path file) {
         try {
             JsonNode rows = Json.MAPPER.readTree(file.toFile()).path("rows");
             if (!rows.isArray()) {

@@ -84,7 +84,7 @@ public final class ModelPackage {
             // Content-addressed: the same trees are the same version, on any machine.
             String version = "xgb-" + files.get(BOOSTER_FILE).substring(0, 12);
             ModelMetadata written = metadata.apply(new Draft(version, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), files));
-            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(METADATA_FILE).toFile(), written);
+            writeMetadata(dir, written);
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model package to " + dir, e);
@@ -124,6 +124,10 @@ public final class ModelPackage {
         }
     }
 
+    static void writeMetadata(Path dir, ModelMetadata metadata) throws IOException {
+        Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(METADATA_FILE).toFile(), metadata);
+    }
+
     public static ModelMetadata readMetadata(Path dir) {
         Path file = dir.resolve(METADATA_FILE);
         if (!Files.isRegularFile(file)) {
@@ -152,9 +156,11 @@ public final class ModelPackage {
                 throw new ModelPackageException(ModelPackageException.Reason.FORMAT, dir + ": the metadata names no sha256 for " + required);
             }
         }
+        // Absolute, so that a package given as "." has a parent to compare with.
+        Path root = dir.toAbsolutePath().normalize();
         for (Map.Entry<String, String> file : metadata.files().entrySet()) {
-            Path path = dir.resolve(file.getKey()).normalize();
-            if (!path.getParent().equals(dir.normalize())) {
+            Path path = root.resolve(file.getKey()).normalize();
+            if (!root.equals(path.getParent())) {
                 throw new ModelPackageException(ModelPackageException.Reason.FORMAT, dir + ": file name " + file.getKey() + " leaves the package");
             }
             String actual = sha256(path);

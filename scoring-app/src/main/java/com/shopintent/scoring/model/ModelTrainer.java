@@ -70,12 +70,8 @@ public final class ModelTrainer {
         List<GoldenSet.Row> rows = new ArrayList<>();
         for (DatasetRow row : test.subList(0, Math.min(GoldenSet.SIZE, test.size()))) {
             double[] columns = FeatureSchema.encode(row.features());
-            float[] input = new float[modelFeatures.size()];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) columns[FeatureSchema.COLUMNS.indexOf(modelFeatures.get(i))];
-            }
             double probability = model.predict(example(columns, PURCHASE)).getOutputScores().get(PURCHASE.getLabel()).getScore();
-            rows.add(new GoldenSet.Row(input, probability));
+            rows.add(new GoldenSet.Row(GoldenSet.input(columns, modelFeatures), probability));
         }
         return new GoldenSet(rows);
     }

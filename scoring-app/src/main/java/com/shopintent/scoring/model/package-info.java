@@ -1,2 +1,2 @@
-/** Training (Tribuo XGBoost), model packages, and the fast tree scorer the stream uses. */
+/** Training (Tribuo XGBoost), import of XGBoost JSON models, model packages, and the fast tree scorer the stream uses. */
 package com.shopintent.scoring.model;
