@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *       {@link #PROBES} calls through, and closes when they succeed.</li>
  * </ul>
  *
- * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}.
+ * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}; once
+ * an attempt has failed, reads count as failures (as while disconnected later), so the breaker
+ * opens and the errors show in the meters, also when the cause is TLS (an untrusted certificate).
  */
 public final class RedisTier implements AutoCloseable {
 
@@ -82,6 +84,8 @@ public final class RedisTier implements AutoCloseable {
     private final ScheduledExecutorService connector;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisStringAsyncCommands<String, byte[]> commands;
+    /** Why the last connection attempt failed, while there is no connection yet. */
+    private volatile Throwable connectFailure;
     private volatile boolean closed;
 
     /**
@@ -141,6 +145,7 @@ public final class RedisTier implements AutoCloseable {
                 : ((RedisClient) client).connectAsync(CODEC, uri);
         future.whenComplete((connected, failure) -> {
             if (failure != null) {
+                connectFailure = failure;
                 LOG.warn("Cannot connect to Redis at {} ({}); scoring goes on without the Redis tier, retrying in {}",
                         uri.getHost() + ":" + uri.getPort(), causes(failure), OPEN_WAIT);
                 if (!closed) {
@@ -184,10 +189,15 @@ public final class RedisTier implements AutoCloseable {
     /** The score stored under this key; waits at most the command timeout. */
     public Lookup get(String key) {
         RedisStringAsyncCommands<String, byte[]> async = commands;
-        if (async == null || !breaker.tryAcquirePermission()) {
+        Throwable unreachable = connectFailure;
+        // Still connecting for the first time: nothing is known to be wrong yet.
+        if (async == null && unreachable == null || !breaker.tryAcquirePermission()) {
             return Lookup.SKIPPED;
         }
         long start = System.nanoTime();
+        if (async == null) {
+            return failed(start, null, unreachable);
+        }
         CompletableFuture<byte[]> reply = null;
         try {
             reply = async.get(key).toCompletableFuture();
