@@ -9,6 +9,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,6 +23,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}; once
  * an attempt has failed, reads count as failures (as while disconnected later), so the breaker
  * opens and the errors show in the meters, also when the cause is TLS (an untrusted certificate).
+ *
+ * <p>TLS ({@code rediss://}) verifies the server's certificate against the given CA file, or the
+ * JDK's trust store, and checks that it names the host of the URI.
  */
 public final class RedisTier implements AutoCloseable {
 
@@ -91,8 +96,9 @@ public final class RedisTier implements AutoCloseable {
     /**
      * @param uris one Redis URI ({@code redis://[user:password@]host:port}, {@code rediss://} for
      *             TLS), or for a cluster one or more seed nodes
+     * @param trustedCa PEM file of the CA certificates that TLS trusts; null: the JDK's trust store
      */
-    public RedisTier(List<RedisURI> uris, boolean cluster, Duration timeout, Duration ttl) {
+    public RedisTier(List<RedisURI> uris, boolean cluster, Path trustedCa, Duration timeout, Duration ttl) {
         this.cluster = cluster;
         this.timeoutNanos = timeout.toNanos();
         this.expiry = SetArgs.Builder.px(ttl.toMillis());
@@ -107,13 +113,16 @@ public final class RedisTier implements AutoCloseable {
         // Connecting may take longer than a command; a command never waits for a reconnect.
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        // Used by rediss:// only. Lettuce reads the file at each connect, so a renewed CA needs no restart.
+        SslOptions ssl = trustedCa == null ? SslOptions.create()
+                : SslOptions.builder().jdkSslProvider().trustManager(trustedCa.toFile()).build();
         // Lettuce's default backs off up to 30 s between reconnects; a cache should be back within a second.
         resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), OPEN_WAIT, 2, TimeUnit.MILLISECONDS)).build();
         if (cluster) {
             RedisClusterClient clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     // Lettuce 7's default topology refresh follows redirects and reconnects (all five
                     // adaptive triggers), which is what a failed-over or resharded cluster needs.
@@ -122,7 +131,7 @@ public final class RedisTier implements AutoCloseable {
         } else {
             RedisClient standalone = RedisClient.create(resources);
             standalone.setOptions(ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             client = standalone;

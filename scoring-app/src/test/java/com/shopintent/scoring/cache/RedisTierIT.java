@@ -193,7 +193,7 @@ class RedisTierIT {
     }
 
     private PredictionCache cache(String uri, Duration timeout, ScoringMetrics metrics) {
-        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, timeout, metrics);
+        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, null, timeout, metrics);
         awaitUntil(cache.redis()::connected, "a connection to " + uri);
         return cache;
     }
