@@ -7,6 +7,7 @@ import com.shopintent.scoring.features.SessionFeatures;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ScoringModel;
 import io.lettuce.core.RedisURI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -48,11 +49,14 @@ public final class PredictionCache implements AutoCloseable {
         return new PredictionCache(null, null, null);
     }
 
-    /** The in-process tier, and the Redis tier when {@code redisUris} is not null. */
-    public static PredictionCache create(int size, Duration ttl, List<RedisURI> redisUris, boolean cluster,
+    /**
+     * The in-process tier, and the Redis tier when {@code redisUris} is not null; {@code redisTlsCa}
+     * is the CA file for {@code rediss://} (null: the JDK's trust store).
+     */
+    public static PredictionCache create(int size, Duration ttl, List<RedisURI> redisUris, boolean cluster, Path redisTlsCa,
                                          Duration redisTimeout, ScoringMetrics metrics) {
         Cache<LocalKey, Double> local = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(ttl).build();
-        RedisTier redis = redisUris == null ? null : new RedisTier(redisUris, cluster, redisTimeout, ttl);
+        RedisTier redis = redisUris == null ? null : new RedisTier(redisUris, cluster, redisTlsCa, redisTimeout, ttl);
         return new PredictionCache(local, redis, metrics);
     }
 
@@ -62,7 +66,7 @@ public final class PredictionCache implements AutoCloseable {
             return off();
         }
         return create(config.get(ScoringConfig.CACHE_SIZE), config.get(ScoringConfig.CACHE_TTL),
-                config.get(ScoringConfig.REDIS_URI), config.get(ScoringConfig.REDIS_CLUSTER),
+                config.get(ScoringConfig.REDIS_URI), config.get(ScoringConfig.REDIS_CLUSTER), config.get(ScoringConfig.REDIS_TLS_CA),
                 config.get(ScoringConfig.REDIS_TIMEOUT), metrics);
     }
 

@@ -9,6 +9,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,6 +23,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,12 @@ import org.slf4j.LoggerFactory;
  *       {@link #PROBES} calls through, and closes when they succeed.</li>
  * </ul>
  *
- * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}.
+ * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}; once
+ * an attempt has failed, reads count as failures (as while disconnected later), so the breaker
+ * opens and the errors show in the meters, also when the cause is TLS (an untrusted certificate).
+ *
+ * <p>TLS ({@code rediss://}) verifies the server's certificate against the given CA file, or the
+ * JDK's trust store, and checks that it names the host of the URI.
  */
 public final class RedisTier implements AutoCloseable {
 
@@ -82,13 +89,16 @@ public final class RedisTier implements AutoCloseable {
     private final ScheduledExecutorService connector;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisStringAsyncCommands<String, byte[]> commands;
+    /** Why the last connection attempt failed, while there is no connection yet. */
+    private volatile Throwable connectFailure;
     private volatile boolean closed;
 
     /**
      * @param uris one Redis URI ({@code redis://[user:password@]host:port}, {@code rediss://} for
      *             TLS), or for a cluster one or more seed nodes
+     * @param trustedCa PEM file of the CA certificates that TLS trusts; null: the JDK's trust store
      */
-    public RedisTier(List<RedisURI> uris, boolean cluster, Duration timeout, Duration ttl) {
+    public RedisTier(List<RedisURI> uris, boolean cluster, Path trustedCa, Duration timeout, Duration ttl) {
         this.cluster = cluster;
         this.timeoutNanos = timeout.toNanos();
         this.expiry = SetArgs.Builder.px(ttl.toMillis());
@@ -103,13 +113,16 @@ public final class RedisTier implements AutoCloseable {
         // Connecting may take longer than a command; a command never waits for a reconnect.
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        // Used by rediss:// only. Lettuce reads the file at each connect, so a renewed CA needs no restart.
+        SslOptions ssl = trustedCa == null ? SslOptions.create()
+                : SslOptions.builder().jdkSslProvider().trustManager(trustedCa.toFile()).build();
         // Lettuce's default backs off up to 30 s between reconnects; a cache should be back within a second.
         resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), OPEN_WAIT, 2, TimeUnit.MILLISECONDS)).build();
         if (cluster) {
             RedisClusterClient clusterClient = RedisClusterClient.create(resources, uris);
             clusterClient.setOptions(ClusterClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     // Lettuce 7's default topology refresh follows redirects and reconnects (all five
                     // adaptive triggers), which is what a failed-over or resharded cluster needs.
@@ -118,7 +131,7 @@ public final class RedisTier implements AutoCloseable {
         } else {
             RedisClient standalone = RedisClient.create(resources);
             standalone.setOptions(ClientOptions.builder()
-                    .socketOptions(socket).timeoutOptions(timeouts)
+                    .socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             client = standalone;
@@ -141,6 +154,7 @@ public final class RedisTier implements AutoCloseable {
                 : ((RedisClient) client).connectAsync(CODEC, uri);
         future.whenComplete((connected, failure) -> {
             if (failure != null) {
+                connectFailure = failure;
                 LOG.warn("Cannot connect to Redis at {} ({}); scoring goes on without the Redis tier, retrying in {}",
                         uri.getHost() + ":" + uri.getPort(), causes(failure), OPEN_WAIT);
                 if (!closed) {
@@ -184,10 +198,15 @@ public final class RedisTier implements AutoCloseable {
     /** The score stored under this key; waits at most the command timeout. */
     public Lookup get(String key) {
         RedisStringAsyncCommands<String, byte[]> async = commands;
-        if (async == null || !breaker.tryAcquirePermission()) {
+        Throwable unreachable = connectFailure;
+        // Still connecting for the first time: nothing is known to be wrong yet.
+        if (async == null && unreachable == null || !breaker.tryAcquirePermission()) {
             return Lookup.SKIPPED;
         }
         long start = System.nanoTime();
+        if (async == null) {
+            return failed(start, null, unreachable);
+        }
         CompletableFuture<byte[]> reply = null;
         try {
             reply = async.get(key).toCompletableFuture();

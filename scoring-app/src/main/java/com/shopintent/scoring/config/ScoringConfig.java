@@ -2,7 +2,13 @@ package com.shopintent.scoring.config;
 
 import com.shopintent.scoring.enrich.SpecialDayCalendar;
 import io.lettuce.core.RedisURI;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +91,9 @@ public final class ScoringConfig {
     public static final Setting<List<RedisURI>> REDIS_URI = Setting.secret("SCORING_REDIS_URI", null,
             "(unset: no Redis tier) redis://[user:password@]host:port, rediss:// for TLS; for a cluster, comma-separated seed nodes",
             ScoringConfig::redisUris);
+    public static final Setting<Path> REDIS_TLS_CA = Setting.of("SCORING_REDIS_TLS_CA", null,
+            "(unset: the JDK's trust store) a readable PEM file of the CA certificate(s) that signed the Redis servers'"
+                    + " certificates, for rediss:// URIs", ScoringConfig::pemCertificates);
     public static final Setting<Boolean> REDIS_CLUSTER = Setting.of("SCORING_REDIS_CLUSTER", "false",
             "true or false (SCORING_REDIS_URI names Redis Cluster nodes)", ScoringConfig::bool);
     public static final Setting<Duration> REDIS_TIMEOUT = Setting.of("SCORING_REDIS_TIMEOUT", "PT0.005S",
@@ -101,7 +110,8 @@ public final class ScoringConfig {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_CLUSTER, REDIS_TIMEOUT);
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
+            REDIS_TIMEOUT);
 
     /**
      * Largest record the application writes: a dead letter keeps the original value, which may be
@@ -135,13 +145,32 @@ public final class ScoringConfig {
                         + " and " + KAFKA_PREFIX + "<PROPERTY>");
             }
         }
-        if (problems.isEmpty() && parsed.get(REDIS_URI) != null && parsed.get(CACHE) == CacheMode.OFF) {
-            problems.add(REDIS_URI.env() + " is set but " + CACHE.env() + "=off: set " + CACHE.env() + "=on to use Redis, or unset "
-                    + REDIS_URI.env());
+        if (problems.isEmpty()) {
+            problems.addAll(redisProblems());
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
+    }
+
+    /** What is wrong in how the Redis settings combine (each is valid alone). */
+    private List<String> redisProblems() {
+        List<String> problems = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<RedisURI> uris = (List<RedisURI>) parsed.get(REDIS_URI);
+        if (uris != null && parsed.get(CACHE) == CacheMode.OFF) {
+            problems.add(REDIS_URI.env() + " is set but " + CACHE.env() + "=off: set " + CACHE.env() + "=on to use Redis, or unset "
+                    + REDIS_URI.env());
+        }
+        long tls = uris == null ? 0 : uris.stream().filter(RedisURI::isSsl).count();
+        if (tls > 0 && tls < uris.size()) {
+            problems.add(REDIS_URI.env() + " mixes redis:// and rediss:// URIs: all of them use TLS (rediss://) or none does");
+        }
+        if (parsed.get(REDIS_TLS_CA) != null && tls == 0) {
+            problems.add(REDIS_TLS_CA.env() + " is set but " + REDIS_URI.env() + (uris == null ? " is unset" : " is not rediss://")
+                    + ": the CA applies to TLS connections only; use rediss:// URIs, or unset " + REDIS_TLS_CA.env());
+        }
+        return problems;
     }
 
     /** Settings from these variables (typically {@code System.getenv()}); other names are ignored. */
@@ -262,6 +291,35 @@ public final class ScoringConfig {
             throw new IllegalArgumentException("no URI");
         }
         return uris;
+    }
+
+    /**
+     * A file that can be read now and holds PEM X.509 certificates (the TLS client reads PEM only,
+     * so a DER file, which the JDK would parse, is refused here too).
+     */
+    private static Path pemCertificates(String text) {
+        Path file = Path.of(text);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such file, or not a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("not readable");
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot be read: " + e.getMessage(), e);
+        }
+        if (!new String(content, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IllegalArgumentException("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+        try {
+            CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(content));
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("not PEM certificates: " + e.getMessage(), e);
+        }
+        return file;
     }
 
     private static boolean bool(String text) {

@@ -47,11 +47,11 @@ final class CacheCostMeasurement {
     }
 
     private static PredictionCache local() {
-        return PredictionCache.create(1_000_000, Duration.ofHours(1), null, false, Duration.ofMillis(5), ScoringMetrics.inMemory());
+        return PredictionCache.create(1_000_000, Duration.ofHours(1), null, false, null, Duration.ofMillis(5), ScoringMetrics.inMemory());
     }
 
     private static PredictionCache remote(List<RedisURI> uris) {
-        PredictionCache cache = PredictionCache.create(1_000_000, Duration.ofHours(1), uris, false, Duration.ofMillis(50),
+        PredictionCache cache = PredictionCache.create(1_000_000, Duration.ofHours(1), uris, false, null, Duration.ofMillis(50),
                 ScoringMetrics.inMemory());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!cache.redis().connected() && System.nanoTime() < deadline) {

@@ -23,7 +23,7 @@ class PredictionCacheTest {
 
     @Test
     void shouldServeTheModelsExactScoreFromTheLocalTierOnARepeat() {
-        try (PredictionCache cache = PredictionCache.create(1000, Duration.ofHours(1), null, false, Duration.ofMillis(5), metrics)) {
+        try (PredictionCache cache = PredictionCache.create(1000, Duration.ofHours(1), null, false, null, Duration.ofMillis(5), metrics)) {
             SessionFeatures features = rows.get(7).features();
 
             PredictionCache.Scored first = cache.score(model, features, NOON);
@@ -41,7 +41,7 @@ class PredictionCacheTest {
     @Test
     void shouldNotServeAnEntryOfAnotherModelVersionOrHour() {
         ScoringModel retrained = TestModels.scoringModelAsVersion("xgb-retrained0000");
-        try (PredictionCache cache = PredictionCache.create(1000, Duration.ofHours(1), null, false, Duration.ofMillis(5), metrics)) {
+        try (PredictionCache cache = PredictionCache.create(1000, Duration.ofHours(1), null, false, null, Duration.ofMillis(5), metrics)) {
             SessionFeatures features = rows.get(7).features();
             cache.score(model, features, NOON);
 
@@ -55,7 +55,7 @@ class PredictionCacheTest {
 
     @Test
     void shouldScoreEveryRowExactlyAsTheModelWhetherCachedOrNot() {
-        try (PredictionCache cache = PredictionCache.create(100_000, Duration.ofHours(1), null, false, Duration.ofMillis(5), metrics)) {
+        try (PredictionCache cache = PredictionCache.create(100_000, Duration.ofHours(1), null, false, null, Duration.ofMillis(5), metrics)) {
             int hits = 0;
             for (int pass = 0; pass < 2; pass++) {
                 for (DatasetRow row : rows) {
@@ -71,7 +71,7 @@ class PredictionCacheTest {
 
     @Test
     void shouldKeepAtMostTheConfiguredEntries() {
-        try (PredictionCache cache = PredictionCache.create(100, Duration.ofHours(1), null, false, Duration.ofMillis(5), metrics)) {
+        try (PredictionCache cache = PredictionCache.create(100, Duration.ofHours(1), null, false, null, Duration.ofMillis(5), metrics)) {
             for (DatasetRow row : rows.subList(0, 1000)) {
                 cache.score(model, row.features(), NOON);
             }

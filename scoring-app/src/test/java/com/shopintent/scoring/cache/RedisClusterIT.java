@@ -103,7 +103,7 @@ class RedisClusterIT {
     }
 
     private static PredictionCache cache(List<RedisURI> seeds, ScoringMetrics metrics) {
-        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), seeds, true, Duration.ofMillis(200), metrics);
+        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), seeds, true, null, Duration.ofMillis(200), metrics);
         awaitUntil(cache.redis()::connected, "a connection to the cluster");
         return cache;
     }

@@ -1,5 +1,9 @@
 package com.shopintent.scoring.cache;
 
+import com.shopintent.scoring.TestCertificates;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SslOptions;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real redis-server in a child process, for the ITs: {@code redis-server} from the PATH when
  * there is one, else the linux-amd64 6.2 binary that embedded-redis ships (it needs libssl3).
  * Started here rather than through embedded-redis's own wrapper because the tests need the
- * process itself: to kill it, restart it on the same port, and pause it with SIGSTOP.
+ * process itself: to kill it, restart it on the same port, and pause it with SIGSTOP. A TLS
+ * server ({@link #startTls}) listens for TLS only, with the certificate of a {@link TestCertificates}.
  */
 final class RedisServerProcess implements AutoCloseable {
 
@@ -29,19 +35,33 @@ final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final List<String> extraArgs;
+    private final TestCertificates tls;
     private final Path dir;
     private Process process;
 
-    private RedisServerProcess(int port, List<String> extraArgs) throws IOException {
+    private RedisServerProcess(int port, List<String> extraArgs, TestCertificates tls) throws IOException {
         this.port = port;
         this.extraArgs = extraArgs;
+        this.tls = tls;
         this.dir = Files.createTempDirectory("redis-it");
     }
 
     /** A server on a free port with these extra options ({@code --requirepass x}, {@code --cluster-enabled yes}). */
     static RedisServerProcess start(String... extraArgs) {
+        return start(null, List.of(extraArgs));
+    }
+
+    /**
+     * A server that accepts TLS only, on a free port, presenting the server certificate of
+     * {@code certificates}; clients need no certificate of their own.
+     */
+    static RedisServerProcess startTls(TestCertificates certificates, String... extraArgs) {
+        return start(certificates, List.of(extraArgs));
+    }
+
+    private static RedisServerProcess start(TestCertificates tls, List<String> extraArgs) {
         try {
-            RedisServerProcess server = new RedisServerProcess(freePort(), List.of(extraArgs));
+            RedisServerProcess server = new RedisServerProcess(freePort(), extraArgs, tls);
             server.startProcess();
             return server;
         } catch (IOException e) {
@@ -53,8 +73,19 @@ final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} for a TLS server. */
     String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
+    }
+
+    /** A client of this server, trusting its CA when it is a TLS server; the caller closes it. */
+    RedisClient client() {
+        RedisClient client = RedisClient.create(uri());
+        if (tls != null) {
+            client.setOptions(ClientOptions.builder()
+                    .sslOptions(SslOptions.builder().jdkSslProvider().trustManager(tls.caPem().toFile()).build()).build());
+        }
+        return client;
     }
 
     long pid() {
@@ -105,17 +136,26 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        List<String> command = new ArrayList<>(List.of(executable(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(executable(), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            // Port 0 turns the plain listener off: every client must speak TLS.
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.serverCertPem().toString(), "--tls-key-file", tls.serverKeyPem().toString(),
+                    "--tls-ca-cert-file", tls.caPem().toString(), "--tls-auth-clients", "no"));
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + System.nanoTime() + ".log").toFile()).start();
+        SocketFactory sockets = sockets();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("redis-server exited with " + process.exitValue() + "; its log is in " + dir);
             }
-            if (answersPing()) {
+            if (answersPing(sockets)) {
                 return;
             }
             try {
@@ -128,9 +168,23 @@ final class RedisServerProcess implements AutoCloseable {
         throw new IOException("redis-server did not answer on port " + port + " within " + START_TIMEOUT);
     }
 
+    /**
+     * Whether the server answers PING now; over TLS the client checks the certificate against the
+     * test CA but not the name in it, so this also tells whether a server is up whose certificate
+     * names another host.
+     */
+    boolean answersPing() {
+        return answersPing(sockets());
+    }
+
+    /** Plain sockets, or TLS sockets trusting the test CA (the handshake happens on the first write). */
+    private SocketFactory sockets() {
+        return tls == null ? SocketFactory.getDefault() : tls.clientContext().getSocketFactory();
+    }
+
     /** Any reply to PING (+PONG, or -NOAUTH when a password is required) means it is up. */
-    private boolean answersPing() {
-        try (Socket socket = new Socket()) {
+    private boolean answersPing(SocketFactory sockets) {
+        try (Socket socket = sockets.createSocket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();

@@ -2,7 +2,9 @@ package com.shopintent.scoring.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.shopintent.scoring.TestCertificates;
 import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.features.SessionFeatures;
 import com.shopintent.scoring.metrics.ScoringMetrics;
@@ -15,19 +17,26 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prediction cache against a real redis-server started by the test: entries shared between
- * instances, versions kept apart, and scoring that goes on while Redis is down or stalled.
+ * instances, versions kept apart, and scoring that goes on while Redis is down or stalled, or
+ * while its TLS certificate is not trusted.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RedisTierIT {
@@ -192,8 +201,80 @@ class RedisTierIT {
         }
     }
 
+    @Test
+    void shouldShareEntriesOverTlsTrustingTheConfiguredCa(@TempDir Path dir) {
+        TestCertificates certificates = TestCertificates.forLocalhost(dir);
+        server = RedisServerProcess.startTls(certificates);
+        ScoringMetrics metricsA = ScoringMetrics.inMemory();
+        ScoringMetrics metricsB = ScoringMetrics.inMemory();
+        SessionFeatures features = rows.get(3).features();
+        try (PredictionCache a = tlsCache(certificates.caPem(), metricsA); PredictionCache b = tlsCache(certificates.caPem(), metricsB)) {
+            awaitUntil(a.redis()::connected, "a TLS connection to " + server.uri());
+            awaitUntil(b.redis()::connected, "a TLS connection to " + server.uri());
+            PredictionCache.Scored computed = a.score(model, features, NOON);
+            awaitKey(redisKey(model, features));
+
+            PredictionCache.Scored shared = b.score(model, features, NOON);
+
+            assertThat(server.uri()).startsWith("rediss://127.0.0.1:");
+            assertThat(computed.outcome()).isEqualTo(CacheOutcome.MISS);
+            assertThat(shared.outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
+            assertThat(shared.probability()).isEqualTo(model.score(features));
+            assertCounts(metricsB, ScoringMetrics.TIER_REDIS, model.version(), 1, 1, 0, 0);
+        }
+    }
+
+    @Test
+    void shouldScoreEveryEventWithoutRedisWhenAnotherCaSignedItsCertificate(@TempDir Path dir) {
+        server = RedisServerProcess.startTls(TestCertificates.forLocalhost(dir.resolve("server")));
+        Path otherCa = TestCertificates.forLocalhost(dir.resolve("other")).caPem();
+
+        assertScoresEveryEventWithoutRedis(otherCa);
+    }
+
+    @Test
+    void shouldScoreEveryEventWithoutRedisWhenItsCertificateNamesAnotherHost(@TempDir Path dir) {
+        // The right CA, but the URI's host 127.0.0.1 is not among the certificate's names.
+        TestCertificates certificates = TestCertificates.create(dir, List.of("redis-0.example"), List.of());
+        server = RedisServerProcess.startTls(certificates);
+
+        assertScoresEveryEventWithoutRedis(certificates.caPem());
+    }
+
+    /** Events are scored by the model while the TLS handshake fails, and the failures show. */
+    private void assertScoresEveryEventWithoutRedis(Path trustedCa) {
+        ScoringMetrics metrics = ScoringMetrics.inMemory();
+        Set<String> seen = new HashSet<>();
+        int[] row = {0};
+        try (PredictionCache cache = tlsCache(trustedCa, metrics)) {
+            awaitUntil(() -> {
+                SessionFeatures features = rows.get(row[0]++).features();
+                PredictionCache.Scored scored = cache.score(model, features, NOON);
+                // The data set repeats some rows; a repeat is found in the in-process tier.
+                boolean first = seen.add(Arrays.toString(model.modelInput(features)));
+                assertThat(scored.outcome()).isEqualTo(first ? CacheOutcome.MISS : CacheOutcome.HIT_LOCAL);
+                assertThat(scored.probability()).isEqualTo(model.score(features));
+                return cache.redis().circuitState() == CircuitBreaker.State.OPEN;
+            }, "the circuit to open");
+
+            assertThat(cache.redis().connected()).isFalse();
+            assertThat(count(metrics, ScoringMetrics.CACHE_ERRORS, ScoringMetrics.TIER_REDIS, model.version())).isPositive();
+            assertThat(count(metrics, ScoringMetrics.CACHE_HITS, ScoringMetrics.TIER_REDIS, model.version())).isZero();
+            assertThat(metrics.registry().get(ScoringMetrics.CACHE_CIRCUIT_STATE).gauge().value()).isEqualTo(1.0);
+        }
+        // Not a server that is down: it answers a client that trusts its CA and does not check names.
+        assertThat(server.answersPing()).isTrue();
+    }
+
+    /** A cache built from the settings, as the application builds it, for the TLS server. */
+    private PredictionCache tlsCache(Path trustedCa, ScoringMetrics metrics) {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", server.uri(),
+                "SCORING_REDIS_TLS_CA", trustedCa.toString(), "SCORING_REDIS_TIMEOUT", PATIENT.toString()));
+        return PredictionCache.fromConfig(config, metrics);
+    }
+
     private PredictionCache cache(String uri, Duration timeout, ScoringMetrics metrics) {
-        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, timeout, metrics);
+        PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, null, timeout, metrics);
         awaitUntil(cache.redis()::connected, "a connection to " + uri);
         return cache;
     }
@@ -203,7 +284,7 @@ class RedisTierIT {
     }
 
     private void awaitKey(String key) {
-        try (RedisClient client = RedisClient.create(server.uri()); StatefulRedisConnection<String, String> connection = client.connect()) {
+        try (RedisClient client = server.client(); StatefulRedisConnection<String, String> connection = client.connect()) {
             awaitUntil(() -> connection.sync().exists(key) == 1, "key " + key + " in Redis");
         }
     }

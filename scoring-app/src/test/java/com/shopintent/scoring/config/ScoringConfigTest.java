@@ -3,11 +3,16 @@ package com.shopintent.scoring.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.shopintent.scoring.TestCertificates;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ScoringConfigTest {
 
@@ -101,5 +106,52 @@ class ScoringConfigTest {
     void shouldRejectARedisUriWhenTheCacheIsOff() {
         assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "off", "SCORING_REDIS_URI", "redis://redis-0:6379")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_CACHE=off");
+    }
+
+    @Test
+    void shouldReadTheRedisTlsCaForRedissUris(@TempDir Path dir) {
+        Path ca = TestCertificates.forLocalhost(dir).caPem();
+
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_CACHE", "on",
+                "SCORING_REDIS_URI", "rediss://redis-0:6379,rediss://redis-1:6379", "SCORING_REDIS_TLS_CA", ca.toString()));
+
+        assertThat(config.get(ScoringConfig.REDIS_TLS_CA)).isEqualTo(ca);
+        assertThat(config.get(ScoringConfig.REDIS_URI)).allMatch(uri -> uri.isSsl());
+    }
+
+    @Test
+    void shouldRejectARedisTlsCaThatIsMissingOrHoldsNoPemCertificate(@TempDir Path dir) throws Exception {
+        TestCertificates certificates = TestCertificates.forLocalhost(dir);
+        Path missing = dir.resolve("missing.pem");
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "", StandardCharsets.US_ASCII);
+        // The JDK would read a DER certificate; the TLS client reads PEM only.
+        Path der = Files.write(dir.resolve("ca.der"), certificates.ca().getEncoded());
+
+        for (Path wrong : new Path[] {missing, certificates.serverKeyPem(), empty, der, dir}) {
+            assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", "rediss://redis-0:6379",
+                    "SCORING_REDIS_TLS_CA", wrong.toString())))
+                    .as(wrong.toString())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_REDIS_TLS_CA='" + wrong + "' is invalid");
+        }
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", "rediss://redis-0:6379",
+                "SCORING_REDIS_TLS_CA", missing.toString()))).hasMessageContaining("no such file");
+    }
+
+    @Test
+    void shouldRejectARedisTlsCaWithoutRedissUris(@TempDir Path dir) {
+        String ca = TestCertificates.forLocalhost(dir).caPem().toString();
+
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", "redis://redis-0:6379",
+                "SCORING_REDIS_TLS_CA", ca)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_REDIS_TLS_CA is set but SCORING_REDIS_URI is not rediss://");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_TLS_CA", ca)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_REDIS_URI is unset");
+    }
+
+    @Test
+    void shouldRejectRedisUrisThatDisagreeOnTls() {
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_CLUSTER", "true",
+                "SCORING_REDIS_URI", "rediss://redis-0:6379,redis://redis-1:6379")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mixes redis:// and rediss://");
     }
 }
