@@ -9,11 +9,13 @@ import picocli.CommandLine.Spec;
  * {@code Models<Name>Command} in its own file, listed here in the order {@code --help} shows them.
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Check, show and import model packages.",
+        description = "Check, show and import model packages; announce them to the running instances and promote a challenger.",
         subcommands = {
             ModelsVerifyCommand.class,
             ModelsInspectCommand.class,
             ModelsImportCommand.class,
+            ModelsPublishCommand.class,
+            ModelsPromoteCommand.class,
         })
 final class ModelsCommand implements Runnable {
 

@@ -23,6 +23,8 @@ public final class ScoringCli implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("run"));
         SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("plan"));
         SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("apply"));
+        SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("publish"));
+        SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("promote"));
         // A bad argument or input prints one clear line, not a stack trace; --verbose would add it back.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();

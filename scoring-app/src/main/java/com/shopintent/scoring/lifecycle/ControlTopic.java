@@ -83,27 +83,26 @@ public final class ControlTopic {
     }
 
     /**
-     * Makes {@code version} champion. It must be the announced challenger or champion; a challenger
-     * is retired in the same step, so it is not scored twice.
+     * Makes the announced challenger {@code version} champion and retires it as challenger (the
+     * instances end its challenge in the same swap). Promoting the announced champion does nothing.
      *
      * @return the champion's announcement
      */
     public ModelAnnouncement promote(String version) {
         Map<ModelRole, ModelAnnouncement> current = current();
+        ModelAnnouncement challenger = current.get(ModelRole.CHALLENGER);
+        if (challenger != null && challenger.version().equals(version)) {
+            ModelAnnouncement promoted = challenger.as(ModelRole.CHAMPION);
+            send(ModelRole.CHAMPION, promoted.toJson());
+            retireChallenger();
+            return promoted;
+        }
         ModelAnnouncement champion = current.get(ModelRole.CHAMPION);
         if (champion != null && champion.version().equals(version)) {
             return champion;
         }
-        ModelAnnouncement challenger = current.get(ModelRole.CHALLENGER);
-        if (challenger == null || !challenger.version().equals(version)) {
-            throw new IllegalArgumentException("model " + version + " is not announced; announced now: "
-                    + (current.isEmpty() ? "nothing" : current.values().stream()
-                    .map(a -> a.role().wireName() + " " + a.version()).toList()));
-        }
-        ModelAnnouncement promoted = challenger.as(ModelRole.CHAMPION);
-        send(ModelRole.CHAMPION, promoted.toJson());
-        retireChallenger();
-        return promoted;
+        throw new IllegalArgumentException("model " + version + " is not the announced challenger; announced now: "
+                + (current.isEmpty() ? "nothing" : current.values().stream().map(a -> a.role().wireName() + " " + a.version()).toList()));
     }
 
     private void send(ModelRole role, byte[] value) {

@@ -64,7 +64,14 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
         } catch (ModelPackageException e) {
             return refuse(e, announcement);
         }
-        active = role == ModelRole.CHAMPION ? current.withChampion(model) : current.withChallenger(model);
+        if (role == ModelRole.CHALLENGER) {
+            active = current.withChallenger(model);
+        } else if (current.challenger() != null && current.challenger().version().equals(model.version())) {
+            // A promotion: the challenger stops being one in the same swap, so no event is scored by it twice.
+            active = ActiveModels.of(model);
+        } else {
+            active = current.withChampion(model);
+        }
         metrics.modelSwap(role.wireName());
         LOG.info("Model {} is now {} (was {}); fetched, verified and warmed in {} ms", model.version(), role.wireName(),
                 serving == null ? "none" : serving.version(), (System.nanoTime() - start) / 1_000_000);

@@ -97,28 +97,39 @@ class ModelRegistryTest {
     }
 
     @Test
-    void shouldAddRetireAndPromoteAChallengerWithoutFetchingItTwice() {
+    void shouldAddAndRetireAChallengerBesideAnUnchangedChampion() {
         ModelRegistry registry = registry();
-        Path copy = Packages.copy(TestModels.otherPackageDir(), work.resolve("challenger"));
-        ModelAnnouncement challenger = Packages.announce(copy, ModelRole.CHALLENGER);
+        ModelAnnouncement challenger = Packages.announce(TestModels.otherPackageDir(), ModelRole.CHALLENGER);
 
         assertThat(registry.apply(ModelRole.CHALLENGER, challenger)).isEqualTo(ModelRegistry.Outcome.SWAPPED);
         assertThat(registry.get().champion()).isSameAs(champion);
         assertThat(registry.get().challenger().version()).isEqualTo(challenger.version());
         assertThat(gauge()).isEqualTo(2);
 
-        // Promotion: the challenger's loaded model is used as it is; its location is gone by now.
-        ScoringModel loaded = registry.get().challenger();
-        deleteRecursively(copy);
-        assertThat(registry.apply(ModelRole.CHAMPION, challenger.as(ModelRole.CHAMPION))).isEqualTo(ModelRegistry.Outcome.SWAPPED);
-        assertThat(registry.get().champion()).isSameAs(loaded);
-
         assertThat(registry.apply(ModelRole.CHALLENGER, null)).isEqualTo(ModelRegistry.Outcome.SWAPPED);
         assertThat(registry.get().challenger()).isNull();
+        assertThat(registry.get().champion()).isSameAs(champion);
         assertThat(gauge()).isEqualTo(1);
-        assertThat(registry.apply(ModelRole.CHAMPION, null)).as("a champion is never removed").isEqualTo(ModelRegistry.Outcome.UNCHANGED);
-        assertThat(registry.get().champion()).isSameAs(loaded);
         assertThat(count(ScoringMetrics.MODEL_SWAPS, ScoringMetrics.TAG_ROLE, "retired")).isEqualTo(1);
+        assertThat(registry.apply(ModelRole.CHAMPION, null)).as("a champion is never removed").isEqualTo(ModelRegistry.Outcome.UNCHANGED);
+        assertThat(registry.get().champion()).isSameAs(champion);
+    }
+
+    @Test
+    void shouldPromoteTheChallengersLoadedModelAndEndItsChallengeInTheSameSwap() {
+        ModelRegistry registry = registry();
+        Path copy = Packages.copy(TestModels.otherPackageDir(), work.resolve("challenger"));
+        ModelAnnouncement challenger = Packages.announce(copy, ModelRole.CHALLENGER);
+        registry.apply(ModelRole.CHALLENGER, challenger);
+        ScoringModel loaded = registry.get().challenger();
+
+        // The location is gone by now: the challenger's model is used as it is, not fetched again.
+        deleteRecursively(copy);
+        assertThat(registry.apply(ModelRole.CHAMPION, challenger.as(ModelRole.CHAMPION))).isEqualTo(ModelRegistry.Outcome.SWAPPED);
+
+        assertThat(registry.get().champion()).isSameAs(loaded);
+        assertThat(registry.get().challenger()).isNull();
+        assertThat(registry.apply(ModelRole.CHALLENGER, null)).as("the tombstone that follows a promotion").isEqualTo(ModelRegistry.Outcome.UNCHANGED);
     }
 
     @Test
