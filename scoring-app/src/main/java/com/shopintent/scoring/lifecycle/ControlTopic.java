@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ControlTopic {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlTopic.class);
 
     private final Map<String, Object> clientProperties;
 
@@ -43,7 +44,7 @@ public final class ControlTopic {
 
     /** The announcement in force for each role; a role with none (or a retired challenger) is absent. */
     public Map<ModelRole, ModelAnnouncement> current() {
-        Map<ModelRole, ModelAnnouncement> current = new EnumMap<>(ModelRole.class);
+        AnnouncementLog log = new AnnouncementLog(why -> LOG.warn("Skipped {}", why));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProperties(clientProperties, "scoring-models-cli"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODELS, TIMEOUT).stream()
@@ -59,16 +60,11 @@ public final class ControlTopic {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + Topics.MODELS + " to its end within " + TIMEOUT);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-                    ModelRole role = ModelRole.fromWireName(record.key());
-                    if (record.value() == null) {
-                        current.remove(role);
-                    } else {
-                        current.put(role, ModelAnnouncement.parse(record.value()));
-                    }
-                });
+                consumer.poll(Duration.ofMillis(200)).forEach(log::add);
             }
         }
+        Map<ModelRole, ModelAnnouncement> current = new EnumMap<>(ModelRole.class);
+        log.latest().forEach((role, announcement) -> announcement.ifPresent(a -> current.put(role, a)));
         return current;
     }
 

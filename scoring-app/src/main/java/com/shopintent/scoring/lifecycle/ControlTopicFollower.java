@@ -2,12 +2,9 @@ package com.shopintent.scoring.lifecycle;
 
 import com.shopintent.scoring.model.ModelPackageException;
 import com.shopintent.scoring.topology.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -58,14 +55,14 @@ public final class ControlTopicFollower implements AutoCloseable {
         }
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), timeout);
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
+        AnnouncementLog log = new AnnouncementLog(this::refuseInvalid);
         while (!reached(end)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not read control topic " + Topics.MODELS + " to its end within " + timeout);
             }
-            consumer.poll(POLL).forEach(record -> latest.put(record.key(), record));
+            consumer.poll(POLL).forEach(log::add);
         }
-        latest.values().forEach(this::apply);
+        log.latest().forEach((role, announcement) -> registry.apply(role, announcement.orElse(null)));
         return true;
     }
 
@@ -81,9 +78,9 @@ public final class ControlTopicFollower implements AutoCloseable {
                     Thread.sleep(TOPIC_RETRY.toMillis());
                     continue;
                 }
-                Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
-                consumer.poll(POLL).forEach(record -> latest.put(record.key(), record));
-                latest.values().forEach(this::apply);
+                AnnouncementLog log = new AnnouncementLog(this::refuseInvalid);
+                consumer.poll(POLL).forEach(log::add);
+                log.latest().forEach((role, announcement) -> registry.apply(role, announcement.orElse(null)));
             }
         } catch (WakeupException | InterruptedException e) {
             if (!closed) {
@@ -112,31 +109,8 @@ public final class ControlTopicFollower implements AutoCloseable {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private void apply(ConsumerRecord<String, byte[]> record) {
-        ModelRole role;
-        try {
-            role = ModelRole.fromWireName(record.key());
-        } catch (IllegalArgumentException e) {
-            registry.refuse(ModelPackageException.Reason.INVALID_ANNOUNCEMENT, Topics.MODELS + " offset " + record.offset()
-                    + ": record key '" + record.key() + "' is not a role (champion or challenger)");
-            return;
-        }
-        ModelAnnouncement announcement = null;
-        if (record.value() != null) {
-            try {
-                announcement = ModelAnnouncement.parse(record.value());
-            } catch (IllegalArgumentException e) {
-                registry.refuse(ModelPackageException.Reason.INVALID_ANNOUNCEMENT, Topics.MODELS + " offset " + record.offset()
-                        + ": " + e.getMessage() + " (value starts: " + preview(record.value()) + ")");
-                return;
-            }
-        }
-        registry.apply(role, announcement);
-    }
-
-    private static String preview(byte[] value) {
-        String text = new String(value, 0, Math.min(value.length, 80), StandardCharsets.UTF_8);
-        return text.replaceAll("\\p{Cntrl}", "?");
+    private void refuseInvalid(String why) {
+        registry.refuse(ModelPackageException.Reason.INVALID_ANNOUNCEMENT, why);
     }
 
     @Override
