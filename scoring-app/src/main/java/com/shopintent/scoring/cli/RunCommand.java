@@ -8,8 +8,12 @@ import com.shopintent.scoring.lifecycle.PackageFetcher;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ScoringModel;
+import com.shopintent.scoring.runtime.HttpEndpoints;
+import com.shopintent.scoring.runtime.Readiness;
 import com.shopintent.scoring.runtime.ScoringApp;
 import com.shopintent.scoring.runtime.TopicPlan;
+import com.shopintent.scoring.topology.Topics;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,31 +50,42 @@ final class RunCommand implements Callable<Integer> {
         if (config.get(ScoringConfig.MODEL_DIR) == null) {
             throw new IllegalArgumentException("SCORING_MODEL_DIR (--model-dir) is required: a model package written by ./scoring train");
         }
-        // The model is loaded, checked against its golden set and warmed before Kafka Streams reads its first record.
-        ScoringModel model = ModelPackage.load(config.get(ScoringConfig.MODEL_DIR));
-        model.warmUp(ScoringModel.WARM_UP_ROWS);
-        LOG.info("Loaded and warmed model {} (origin: {}) in {} ms", model.version(), model.metadata().origin(),
-                (System.nanoTime() - started) / 1_000_000);
-        if (createTopics) {
-            try (Admin admin = Admin.create(config.clientProperties())) {
-                TopicPlan.Result result = new TopicPlan(config).apply(admin);
-                LOG.info("Topics created: {}; already there: {}", result.created(), result.existing());
-                result.warnings().forEach(LOG::warn);
+        ScoringMetrics metrics = ScoringMetrics.prometheus();
+        Readiness readiness = new Readiness();
+        metrics.readiness(readiness::ready);
+        // Up first, so that liveness holds and readiness says what the start is waiting for.
+        try (HttpEndpoints http = new HttpEndpoints(new InetSocketAddress(config.get(ScoringConfig.HTTP_PORT)), readiness, metrics).start()) {
+            LOG.info("/health, /ready and /metrics on port {}", http.port());
+            // The model is loaded, checked against its golden set and warmed before Kafka Streams reads its first record.
+            readiness.step("loading model " + config.get(ScoringConfig.MODEL_DIR));
+            ScoringModel model = ModelPackage.load(config.get(ScoringConfig.MODEL_DIR));
+            model.warmUp(ScoringModel.WARM_UP_ROWS);
+            LOG.info("Loaded and warmed model {} (origin: {}) in {} ms", model.version(), model.metadata().origin(),
+                    (System.nanoTime() - started) / 1_000_000);
+            if (createTopics) {
+                readiness.step("creating topics");
+                try (Admin admin = Admin.create(config.clientProperties())) {
+                    TopicPlan.Result result = new TopicPlan(config).apply(admin);
+                    LOG.info("Topics created: {}; already there: {}", result.created(), result.existing());
+                    result.warnings().forEach(LOG::warn);
+                }
             }
-        }
-        ScoringMetrics metrics = ScoringMetrics.inMemory();
-        ModelRegistry registry = new ModelRegistry(model, new PackageFetcher(config.modelPackagesDir()), metrics);
-        try (ControlTopicFollower follower = new ControlTopicFollower(config.clientProperties(),
-                     config.get(ScoringConfig.APPLICATION_ID) + "-models", registry);
-             PackageDirectoryWatcher watcher = config.get(ScoringConfig.MODEL_WATCH_DIR) == null ? null
-                     : new PackageDirectoryWatcher(config.get(ScoringConfig.MODEL_WATCH_DIR), registry)) {
-            // Announced models first: an instance started after a swap serves the new model from its first event.
-            follower.catchUp(CATCH_UP_TIMEOUT);
-            if (watcher != null) {
-                watcher.start(WATCH_INTERVAL);
+            ModelRegistry registry = new ModelRegistry(model, new PackageFetcher(config.modelPackagesDir()), metrics);
+            try (ControlTopicFollower follower = new ControlTopicFollower(config.clientProperties(),
+                         config.get(ScoringConfig.APPLICATION_ID) + "-models", registry);
+                 PackageDirectoryWatcher watcher = config.get(ScoringConfig.MODEL_WATCH_DIR) == null ? null
+                         : new PackageDirectoryWatcher(config.get(ScoringConfig.MODEL_WATCH_DIR), registry)) {
+                // Announced models first: an instance started after a swap serves the new model from its first event.
+                readiness.step("reading the announced models from " + Topics.MODELS);
+                follower.catchUp(CATCH_UP_TIMEOUT);
+                if (watcher != null) {
+                    watcher.start(WATCH_INTERVAL);
+                }
+                follower.start();
+                ScoringApp app = new ScoringApp(config, registry, metrics);
+                readiness.serving(app);
+                return runUntilStopped(app, started);
             }
-            follower.start();
-            return runUntilStopped(new ScoringApp(config, registry, metrics), started);
         }
     }
 

@@ -80,6 +80,10 @@ public final class ScoringConfig {
             "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
             text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
 
+    public static final Setting<Integer> HTTP_PORT = Setting.of("SCORING_HTTP_PORT", "8080",
+            "an integer from 0 to 65535 (port of /health, /ready and /metrics on every interface; 0: any free port)",
+            text -> intIn(text, 0, 65535));
+
     public static final Setting<CacheMode> CACHE = Setting.of("SCORING_CACHE", "off",
             "off or on (on: the in-process tier, and the Redis tier when SCORING_REDIS_URI is set)",
             text -> CacheMode.valueOf(text.toUpperCase(Locale.ROOT)));
@@ -110,7 +114,7 @@ public final class ScoringConfig {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
 
     /**

@@ -6,7 +6,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +35,12 @@ public final class ScoringMetrics {
     public static final String LATE_EVENTS = "scoring.late.events";
     public static final String SESSIONS_STARTED = "scoring.sessions.started";
     public static final String SESSIONS_CLOSED = "scoring.sessions.closed";
+    /** Sessions started and not yet closed by this instance. */
+    public static final String SESSIONS_OPEN = "scoring.sessions.open";
+    /** From an event's own time to its scoring: how far behind the shops the pipeline runs. */
+    public static final String EVENT_LAG = "scoring.event.lag";
+    /** 1 when this instance is ready to serve (model warmed, Kafka Streams RUNNING), else 0. */
+    public static final String READY = "scoring.ready";
     public static final String PREDICTION_REQUESTS = "ml.prediction.requests";
     public static final String PREDICTION_DURATION = "ml.prediction.duration";
     public static final String CACHE_REQUESTS = "ml.cache.requests";
@@ -54,6 +70,7 @@ public final class ScoringMetrics {
     private final Counter enrichmentMisses;
     private final Counter lateEvents;
     private final Counter sessionsStarted;
+    private final Timer eventLag;
     private final Map<String, ModelMeters> modelMeters = new ConcurrentHashMap<>();
     private final Map<String, CacheMeters> cacheMeters = new ConcurrentHashMap<>();
 
@@ -72,6 +89,61 @@ public final class ScoringMetrics {
         lateEvents = Counter.builder(LATE_EVENTS).description("Events older than their session's last event")
                 .register(registry);
         sessionsStarted = Counter.builder(SESSIONS_STARTED).description("Sessions started").register(registry);
+        Gauge.builder(SESSIONS_OPEN, this, ScoringMetrics::openSessions)
+                .description("Sessions started and not yet closed by this instance since it started").register(registry);
+        eventLag = Timer.builder(EVENT_LAG).description("From an event's own time to its scoring")
+                .serviceLevelObjectives(LAG_BUCKETS).register(registry);
+    }
+
+    /** Scoring time buckets: microseconds (a tree walk) to a second (a stalled cache). */
+    private static final Duration[] DURATION_BUCKETS = durations(
+            1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
+            1_000_000, 2_000_000, 5_000_000, 10_000_000, 50_000_000, 100_000_000, 250_000_000, 1_000_000_000);
+    /** Lag buckets: the targets (p95 120 ms, p99 250 ms) resolved, then seconds to an hour for a backlog. */
+    private static final Duration[] LAG_BUCKETS = durations(
+            5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000, 120_000_000, 250_000_000, 500_000_000,
+            1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L, 30_000_000_000L, 60_000_000_000L,
+            300_000_000_000L, 3_600_000_000_000L);
+
+    private static Duration[] durations(long... nanos) {
+        return java.util.Arrays.stream(nanos).mapToObj(Duration::ofNanos).toArray(Duration[]::new);
+    }
+
+    /**
+     * Meters for {@code /metrics}: a Prometheus registry with the JVM's and the process's meters
+     * bound (memory, GC, threads, classes, CPU, uptime, file descriptors).
+     */
+    public static ScoringMetrics prometheus() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        // Its notification listeners live as long as the JVM, as the registry does.
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return new ScoringMetrics(registry);
+    }
+
+    /** The Prometheus text format of every meter; only for {@link #prometheus()} meters. */
+    public String scrape() {
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("these meters are not kept for Prometheus");
+        }
+        return prometheus.scrape();
+    }
+
+    /** Publishes whether this instance is ready, as 1 or 0. */
+    public void readiness(java.util.function.BooleanSupplier ready) {
+        Gauge.builder(READY, ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 when this instance is ready to serve: model warmed, Kafka Streams RUNNING")
+                .strongReference(true).register(registry);
+    }
+
+    /** Records how long after its own time an event was scored; an event from the future counts as no lag. */
+    public void eventLag(long millis) {
+        eventLag.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Meters kept in memory only, for tests and offline commands. */
@@ -121,7 +193,7 @@ public final class ScoringMetrics {
                         .tag(TAG_MODEL_VERSION, v).tag(TAG_STATUS, "success").register(registry),
                 Counter.builder(PREDICTION_REQUESTS).tag(TAG_MODEL_VERSION, v).tag(TAG_STATUS, "error").register(registry),
                 Timer.builder(PREDICTION_DURATION).description("Time to score one event").tag(TAG_MODEL_VERSION, v)
-                        .register(registry)));
+                        .serviceLevelObjectives(DURATION_BUCKETS).register(registry)));
     }
 
     /** The cache meters of one model version, for both tiers. */

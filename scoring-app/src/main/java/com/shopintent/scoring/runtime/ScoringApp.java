@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * cleanly (commit, leave the group) within a bounded time. The model is loaded by the caller
  * before the first record.
  */
-public final class ScoringApp implements AutoCloseable {
+public final class ScoringApp implements Readiness.Status, AutoCloseable {
 
     /** How long a close may take before it gives up; below Kubernetes' default 30 s grace period. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
@@ -30,12 +31,17 @@ public final class ScoringApp implements AutoCloseable {
     private final ScoringMetrics metrics;
     private final PredictionCache cache;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final KafkaStreamsMetrics streamsMetrics;
+    private volatile boolean closing;
 
     public ScoringApp(ScoringConfig config, Supplier<ActiveModels> models, ScoringMetrics metrics) {
         this.models = models;
         this.metrics = metrics;
         this.cache = PredictionCache.fromConfig(config, metrics);
         this.streams = new KafkaStreams(ScoringTopology.build(config, models, cache, metrics), config.streamsProperties());
+        // Kafka Streams' own meters and its clients' (consumer lag per partition among them).
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics.registry());
         // Bad input never reaches here (it goes to the dead-letter topic); what does is a fault of
         // the cluster or of this program, which a restart of the process is the answer to.
         streams.setUncaughtExceptionHandler(exception -> {
@@ -71,10 +77,24 @@ public final class ScoringApp implements AutoCloseable {
      * Why this instance should not receive traffic yet, or empty when it is ready: the model is
      * loaded, verified and warmed before this object exists, so ready means Kafka Streams is RUNNING.
      */
+    @Override
     public java.util.Optional<String> notReadyReason() {
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.RUNNING ? java.util.Optional.empty()
                 : java.util.Optional.of("Kafka Streams is " + state + ", not RUNNING");
+    }
+
+    /** Why this application needs a restart: Kafka Streams failed, or stopped without being asked to. */
+    @Override
+    public java.util.Optional<String> failure() {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR) {
+            return java.util.Optional.of("Kafka Streams is in ERROR");
+        }
+        if (state == KafkaStreams.State.NOT_RUNNING && !closing) {
+            return java.util.Optional.of("Kafka Streams stopped without being asked to");
+        }
+        return java.util.Optional.empty();
     }
 
     public ScoringMetrics metrics() {
@@ -111,12 +131,14 @@ public final class ScoringApp implements AutoCloseable {
     /** Commits, leaves the group and closes, waiting at most {@link #CLOSE_TIMEOUT}. */
     @Override
     public void close() {
+        closing = true;
         boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
         if (!clean) {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }
         // After the stream threads: none of them uses the Redis connection any more.
         cache.close();
+        streamsMetrics.close();
         stopped.countDown();
     }
 }

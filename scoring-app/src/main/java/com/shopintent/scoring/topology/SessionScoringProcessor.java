@@ -169,6 +169,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         ScoringModel model = active.champion();
         SessionFeatures features = state.features(calendar);
         long eventMillis = Math.floorDiv(event.timeNanos(), 1_000_000L);
+        metrics.eventLag(context.currentSystemTimeMs() - eventMillis);
         PredictionCache.Scored scored = score(model, features, eventMillis);
         SessionOutput.Challenger challenger = null;
         if (active.challenger() != null) {

@@ -99,7 +99,9 @@ final class BrokerTestBed implements AutoCloseable {
                 "SCORING_STATE_DIR", work.resolve("state-" + instance).toString(),
                 "SCORING_MODEL_DIR", TestModels.packageDir().toString(),
                 "SCORING_PARTITIONS", Integer.toString(PARTITIONS),
-                "SCORING_REPLICATION_FACTOR", "1");
+                "SCORING_REPLICATION_FACTOR", "1",
+                // Any free port: instances and other builds on the machine must not meet on 8080.
+                "SCORING_HTTP_PORT", "0");
     }
 
     ScoringConfig config(String instance) {

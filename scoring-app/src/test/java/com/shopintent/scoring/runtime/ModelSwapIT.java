@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,13 @@ class ModelSwapIT {
         awaitPrediction(predictions, 0, p -> p.get("modelVersion").asText().equals(version2), context);
         bed.mark("champion " + version2 + " announced and serving");
 
+        // Records no command writes: not JSON, and a key that is not a role. Each is refused; nothing stops.
+        Records.send(bed.bootstrapServers(), List.of(
+                new ProducerRecord<>(Topics.MODELS, Records.utf8("champion"), Records.utf8("{not json")),
+                new ProducerRecord<>(Topics.MODELS, Records.utf8("shadow"), Records.utf8("{}"))));
+        Await.until(BrokerTestBed.OUTPUT_TIMEOUT, () -> count(log(process), "Refused a model announcement (invalid-announcement)") == 2,
+                () -> "not two invalid announcements logged; " + context.get());
+
         // Written to the topic directly: the publish command verifies a package and would not announce this one.
         Path tampered = TamperedPackages.changedByte(v1, work.resolve("tampered"));
         new ControlTopic(bed.config("admin").clientProperties()).announce(new ModelAnnouncement(version1, tampered.toString(),
@@ -133,6 +141,14 @@ class ModelSwapIT {
             }
         });
         assertThat(log(process)).as("the application's log").doesNotContain(" ERROR ");
+    }
+
+    private static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private String log(ScoringProcess process) {

@@ -329,8 +329,10 @@ class ScoringPipelineIT {
     private ScoringApp startApp(String instance, Map<String, String> moreSettings) {
         ScoringConfig config = bed.config(instance).with(moreSettings);
         ScoringApp app = bed.closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
+        assertThat(app.notReadyReason()).as("not ready before it starts").hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
         app.start();
-        Await.until(BrokerTestBed.START_TIMEOUT, () -> app.state() == KafkaStreams.State.RUNNING, () -> "application state " + app.state());
+        // Ready is RUNNING: the model is loaded before the application exists.
+        Await.until(BrokerTestBed.START_TIMEOUT, () -> app.notReadyReason().isEmpty(), () -> "not ready: " + app.notReadyReason());
         return app;
     }
 

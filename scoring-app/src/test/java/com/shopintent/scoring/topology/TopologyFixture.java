@@ -33,7 +33,7 @@ final class TopologyFixture implements AutoCloseable {
     final ScoringModel model = TestModels.scoringModel();
     /** The models the topology scores with; a test may swap them between two records. */
     final AtomicReference<ActiveModels> models = new AtomicReference<>(ActiveModels.of(model));
-    final ScoringMetrics metrics = ScoringMetrics.inMemory();
+    final ScoringMetrics metrics;
     final PredictionCache cache;
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> events;
@@ -49,6 +49,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(Map<String, String> settings) {
+        this(settings, ScoringMetrics.inMemory());
+    }
+
+    TopologyFixture(Map<String, String> settings, ScoringMetrics metrics) {
+        this.metrics = metrics;
         ScoringConfig config = ScoringConfig.defaults().with(settings);
         Properties props = config.streamsProperties();
         props.put("state.dir", java.nio.file.Path.of("target", "ttd-state", Long.toString(System.nanoTime())).toAbsolutePath().toString());

@@ -1,0 +1,124 @@
+package com.shopintent.scoring.runtime;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code /health}, {@code /ready} and {@code /metrics} on the JDK's own HTTP server: three small
+ * answers, polled every few seconds, need no web framework. One thread answers, so a slow scrape
+ * never takes a core from the stream threads.
+ *
+ * <ul>
+ *   <li>{@code /health} (liveness): 200 unless the application failed (Kafka Streams in ERROR, or
+ *       stopped without being asked): a restart is then the cure;</li>
+ *   <li>{@code /ready} (readiness): 200 once the model is loaded and warmed and Kafka Streams is
+ *       RUNNING, else 503 with the reason as JSON;</li>
+ *   <li>{@code /metrics}: every meter in Prometheus' text format.</li>
+ * </ul>
+ */
+public final class HttpEndpoints implements AutoCloseable {
+
+    /** Prometheus' text exposition format, which every Prometheus version scrapes. */
+    static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    public HttpEndpoints(InetSocketAddress address, Readiness readiness, ScoringMetrics metrics) {
+        try {
+            server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + " for /health, /ready and /metrics", e);
+        }
+        server.createContext("/health", exchange -> answer(exchange, () -> {
+            Optional<String> failure = readiness.failure();
+            return failure.map(reason -> json(503, status("DOWN", reason))).orElseGet(() -> json(200, status("UP", null)));
+        }));
+        server.createContext("/ready", exchange -> answer(exchange, () -> {
+            Optional<String> reason = readiness.notReadyReason();
+            ObjectNode body = Json.MAPPER.createObjectNode().put("ready", reason.isEmpty());
+            reason.ifPresent(r -> body.put("reason", r));
+            return json(reason.isEmpty() ? 200 : 503, body);
+        }));
+        server.createContext("/metrics", exchange -> answer(exchange,
+                () -> new Response(200, METRICS_CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8))));
+        executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "http-endpoints");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+    }
+
+    public HttpEndpoints start() {
+        server.start();
+        return this;
+    }
+
+    /** The port listened on (the one chosen by the system when 0 was asked for). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private record Response(int status, String contentType, byte[] body) {
+    }
+
+    private static ObjectNode status(String status, String reason) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("status", status);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return body;
+    }
+
+    private static Response json(int status, ObjectNode body) {
+        try {
+            return new Response(status, "application/json", Json.MAPPER.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, java.util.function.Supplier<Response> handler) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            boolean head = method.equals("HEAD");
+            Response response;
+            if (!head && !method.equals("GET")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                response = json(405, status("ERROR", method + " is not allowed; use GET"));
+            } else if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+                response = json(404, status("ERROR", "no such endpoint; there are /health, /ready and /metrics"));
+            } else {
+                response = handler.get();
+            }
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            if (head) {
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
+            exchange.sendResponseHeaders(response.status(), response.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

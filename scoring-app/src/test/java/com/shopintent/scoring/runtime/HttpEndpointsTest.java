@@ -1,0 +1,113 @@
+package com.shopintent.scoring.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The endpoints over real HTTP on a loopback port; the application's state is a stand-in. */
+class HttpEndpointsTest {
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final Readiness readiness = new Readiness();
+    private final ScoringMetrics metrics = ScoringMetrics.prometheus();
+    private final HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            readiness, metrics).start();
+    private final AtomicReference<Optional<String>> notReady = new AtomicReference<>(Optional.of("Kafka Streams is REBALANCING, not RUNNING"));
+    private final AtomicReference<Optional<String>> failure = new AtomicReference<>(Optional.empty());
+
+    @AfterEach
+    void stop() {
+        endpoints.close();
+    }
+
+    @Test
+    void shouldBeAliveButNotReadyWhileStartingAndSayWhy() throws Exception {
+        readiness.step("loading model /models/current");
+
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.headers().firstValue("Content-Type")).contains("application/json");
+        JsonNode body = Json.MAPPER.readTree(ready.body());
+        assertThat(body.get("ready").asBoolean()).isFalse();
+        assertThat(body.get("reason").asText()).isEqualTo("loading model /models/current");
+    }
+
+    @Test
+    void shouldFollowTheApplicationOnceItServes() throws Exception {
+        readiness.serving(status());
+        assertThat(get("/ready").statusCode()).isEqualTo(503);
+        assertThat(Json.MAPPER.readTree(get("/ready").body()).get("reason").asText()).contains("REBALANCING");
+
+        notReady.set(Optional.empty());
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(get("/ready").body()).get("ready").asBoolean()).isTrue();
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+
+        failure.set(Optional.of("Kafka Streams is in ERROR"));
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(Json.MAPPER.readTree(health.body()).get("reason").asText()).isEqualTo("Kafka Streams is in ERROR");
+    }
+
+    @Test
+    void shouldServeTheMetersInPrometheusTextFormat() throws Exception {
+        metrics.readiness(readiness::ready);
+        metrics.model("xgb-000000000001").success().increment();
+
+        HttpResponse<String> scrape = get("/metrics");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).contains(HttpEndpoints.METRICS_CONTENT_TYPE);
+        assertThat(scrape.body())
+                .contains("ml_prediction_requests_total{model_version=\"xgb-000000000001\",status=\"success\"} 1.0")
+                .contains("ml_prediction_duration_seconds_bucket{model_version=\"xgb-000000000001\",le=\"1.0E-6\"}")
+                .contains("scoring_ready 0.0")
+                .contains("jvm_memory_used_bytes")
+                .contains("process_cpu_usage");
+    }
+
+    @Test
+    void shouldRefuseOtherPathsAndMethods() throws Exception {
+        assertThat(get("/healthz").statusCode()).isEqualTo(404);
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(uri("/ready")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+    }
+
+    private Readiness.Status status() {
+        return new Readiness.Status() {
+            @Override
+            public Optional<String> notReadyReason() {
+                return notReady.get();
+            }
+
+            @Override
+            public Optional<String> failure() {
+                return failure.get();
+            }
+        };
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + endpoints.port() + path);
+    }
+}
