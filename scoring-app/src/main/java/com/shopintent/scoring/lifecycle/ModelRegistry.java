@@ -5,6 +5,8 @@ import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelPackageException;
 import com.shopintent.scoring.model.ScoringModel;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,8 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
     public enum Outcome { SWAPPED, UNCHANGED, REFUSED }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    /** The {@code role} of {@code scoring_model_swaps_total} when a challenger is retired. */
+    static final String RETIRED = "retired";
 
     private final PackageFetcher fetcher;
     private final ScoringMetrics metrics;
@@ -33,6 +37,8 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
         this.fetcher = fetcher;
         this.metrics = metrics;
         metrics.activeModels(() -> active.count());
+        metrics.declareModelOutcomes(List.of(ModelRole.CHAMPION.wireName(), ModelRole.CHALLENGER.wireName(), RETIRED),
+                Arrays.stream(ModelPackageException.Reason.values()).map(ModelPackageException.Reason::code).toList());
     }
 
     @Override
@@ -94,7 +100,7 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
             return Outcome.UNCHANGED;
         }
         active = new ActiveModels(current.champion(), null);
-        metrics.modelSwap("retired");
+        metrics.modelSwap(RETIRED);
         LOG.info("Challenger {} retired", current.challenger().version());
         return Outcome.SWAPPED;
     }

@@ -182,8 +182,22 @@ public final class ScoringMetrics {
     }
 
     public void sessionClosed(String closedBy) {
-        Counter.builder(SESSIONS_CLOSED).description("Sessions closed, by what closed them")
-                .tag(TAG_CLOSED_BY, closedBy).register(registry).increment();
+        sessionsClosed(closedBy).increment();
+    }
+
+    /**
+     * Registers the session-close counters at 0, so that a dashboard or alert shows 0 rather than
+     * no data before the first close. Likewise {@link #declareModelOutcomes}.
+     */
+    public void declareSessionClosers(String... closedBy) {
+        for (String by : closedBy) {
+            sessionsClosed(by);
+        }
+    }
+
+    private Counter sessionsClosed(String closedBy) {
+        return Counter.builder(SESSIONS_CLOSED).description("Sessions closed, by what closed them")
+                .tag(TAG_CLOSED_BY, closedBy).register(registry);
     }
 
     /** The meters of one model version. */
@@ -233,14 +247,28 @@ public final class ScoringMetrics {
 
     /** A model took a role (champion or challenger), or a challenger was retired ({@code retired}). */
     public void modelSwap(String role) {
-        Counter.builder(MODEL_SWAPS).description("Model swaps, by the role that changed")
-                .tag(TAG_ROLE, role).register(registry).increment();
+        modelSwaps(role).increment();
     }
 
     /** A model package or announcement was refused; the serving models stayed. */
     public void modelRefused(String reason) {
-        Counter.builder(MODEL_REFUSALS).description("Model packages and announcements refused, by reason")
-                .tag(TAG_REASON, reason).register(registry).increment();
+        modelRefusals(reason).increment();
+    }
+
+    /** Registers the swap and refusal counters at 0 (see {@link #declareSessionClosers}). */
+    public void declareModelOutcomes(java.util.Collection<String> roles, java.util.Collection<String> reasons) {
+        roles.forEach(this::modelSwaps);
+        reasons.forEach(this::modelRefusals);
+    }
+
+    private Counter modelSwaps(String role) {
+        return Counter.builder(MODEL_SWAPS).description("Model swaps, by the role that changed")
+                .tag(TAG_ROLE, role).register(registry);
+    }
+
+    private Counter modelRefusals(String reason) {
+        return Counter.builder(MODEL_REFUSALS).description("Model packages and announcements refused, by reason")
+                .tag(TAG_REASON, reason).register(registry);
     }
 
     /** Publishes how many model versions serve. */

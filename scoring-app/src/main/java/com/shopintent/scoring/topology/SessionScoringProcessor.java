@@ -77,6 +77,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         this.timeoutNanos = timeout.toNanos();
         this.expiryInterval = expiryInterval;
         this.metrics = metrics;
+        metrics.declareSessionClosers(CLOSED_BY_END, CLOSED_BY_TIMEOUT);
     }
 
     @Override
