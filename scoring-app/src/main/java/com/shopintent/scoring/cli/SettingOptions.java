@@ -30,6 +30,23 @@ final class SettingOptions {
         }
     }
 
+    /**
+     * The value of this setting's flag in raw arguments ({@code --log-format json} or
+     * {@code --log-format=json}), or null: for the one setting needed before the command line is
+     * parsed. Arguments after {@code --} are not options.
+     */
+    static String flagValue(Setting<?> setting, String[] args) {
+        String value = null;
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals(setting.flag()) && i + 1 < args.length) {
+                value = args[++i];
+            } else if (args[i].startsWith(setting.flag() + "=")) {
+                value = args[i].substring(setting.flag().length() + 1);
+            }
+        }
+        return value;
+    }
+
     /** The configuration from the environment with this command's flags on top, validated. */
     static ScoringConfig config(CommandSpec spec, Map<String, String> environment, Map<String, String> defaults) {
         Map<String, String> values = new LinkedHashMap<>(defaults);

@@ -83,6 +83,9 @@ public final class ScoringConfig {
     public static final Setting<Integer> HTTP_PORT = Setting.of("SCORING_HTTP_PORT", "8080",
             "an integer from 0 to 65535 (port of /health, /ready and /metrics on every interface; 0: any free port)",
             text -> intIn(text, 0, 65535));
+    public static final Setting<LogFormat> LOG_FORMAT = Setting.of("SCORING_LOG_FORMAT", "text",
+            "text or json (json: one JSON object per log line, for Fluentd or Elasticsearch)",
+            text -> LogFormat.valueOf(text.toUpperCase(Locale.ROOT)));
 
     public static final Setting<CacheMode> CACHE = Setting.of("SCORING_CACHE", "off",
             "off or on (on: the in-process tier, and the Redis tier when SCORING_REDIS_URI is set)",
@@ -107,6 +110,9 @@ public final class ScoringConfig {
     /** Whether predictions are cached. */
     public enum CacheMode { OFF, ON }
 
+    /** How log lines are written on stderr. */
+    public enum LogFormat { TEXT, JSON }
+
     /** Where the state stores keep their data. */
     public enum StoreType { ROCKSDB, IN_MEMORY }
 
@@ -114,7 +120,7 @@ public final class ScoringConfig {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
 
     /**
@@ -153,8 +159,12 @@ public final class ScoringConfig {
             problems.addAll(redisProblems());
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
+            throw invalid(problems);
         }
+    }
+
+    private static ConfigException invalid(List<String> problems) {
+        return new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
     }
 
     /** What is wrong in how the Redis settings combine (each is valid alone). */
@@ -186,6 +196,19 @@ public final class ScoringConfig {
             }
         });
         return new ScoringConfig(ours);
+    }
+
+    /**
+     * {@link #LOG_FORMAT} alone, from these variables: logging is set up before the command line is
+     * parsed, so before the command that reads the other settings runs. A wrong value fails as
+     * {@link #from} would.
+     */
+    public static LogFormat logFormat(Map<String, String> values) {
+        try {
+            return LOG_FORMAT.read(values);
+        } catch (ConfigException e) {
+            throw invalid(List.of(e.getMessage()));
+        }
     }
 
     public static ScoringConfig defaults() {

@@ -53,6 +53,8 @@ public final class ScoringMetrics {
     public static final String ACTIVE_MODELS = "ml.active.models";
     public static final String MODEL_SWAPS = "scoring.model.swaps";
     public static final String MODEL_REFUSALS = "scoring.model.refusals";
+    /** Events scored whose {@code traceparent} header was invalid, so their predictions carry no trace headers. */
+    public static final String INVALID_TRACE_CONTEXT = "scoring.trace.context.invalid";
 
     public static final String TAG_TYPE = "type";
     public static final String TAG_REASON = "reason";
@@ -71,6 +73,7 @@ public final class ScoringMetrics {
     private final Counter lateEvents;
     private final Counter sessionsStarted;
     private final Timer eventLag;
+    private final Counter invalidTraceContext;
     private final Map<String, ModelMeters> modelMeters = new ConcurrentHashMap<>();
     private final Map<String, CacheMeters> cacheMeters = new ConcurrentHashMap<>();
 
@@ -93,6 +96,9 @@ public final class ScoringMetrics {
                 .description("Sessions started and not yet closed by this instance since it started").register(registry);
         eventLag = Timer.builder(EVENT_LAG).description("From an event's own time to its scoring")
                 .serviceLevelObjectives(LAG_BUCKETS).register(registry);
+        invalidTraceContext = Counter.builder(INVALID_TRACE_CONTEXT)
+                .description("Events scored whose traceparent header was invalid and not carried to their prediction")
+                .register(registry);
     }
 
     /** Scoring time buckets: microseconds (a tree walk) to a second (a stalled cache). */
@@ -169,6 +175,10 @@ public final class ScoringMetrics {
 
     public void lateEvent() {
         lateEvents.increment();
+    }
+
+    public void invalidTraceContext() {
+        invalidTraceContext.increment();
     }
 
     public void sessionStarted() {

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 
 /**
@@ -119,7 +121,7 @@ public final class ScoringTopology {
     private static void insights(KStream<String, SessionOutput.Prediction> predictions, ScoringConfig config,
                                  ScoringConfig.StoreType storeType) {
         predictions
-                .map((sessionId, p) -> KeyValue.pair(p.shopId(), p.insight()), Named.as("key-by-shop"))
+                .process(KeyByShop::new, Named.as("key-by-shop"))
                 .groupByKey(Grouped.with(Stores.PREDICTIONS_BY_SHOP, Serdes.String(), InsightInput.serde()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(INSIGHT_WINDOW, config.get(ScoringConfig.INSIGHTS_GRACE)))
                 .aggregate(() -> ShopInsight.EMPTY, (shop, in, total) -> total.add(in), Named.as("insights-aggregate"),
@@ -132,6 +134,17 @@ public final class ScoringTopology {
                 .map((window, total) -> KeyValue.pair(window.key(),
                         OutputJson.insight(window.key(), window.window().start(), window.window().end(), total)), Named.as("insight-json"))
                 .to(Topics.INSIGHTS, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("insights-sink"));
+    }
+
+    /**
+     * Keys a prediction's insight input by its shop, as a new record: an insight sums many events and
+     * belongs to none of their traces, so the prediction's trace headers stop here.
+     */
+    private static final class KeyByShop extends ContextualProcessor<String, SessionOutput.Prediction, String, InsightInput> {
+        @Override
+        public void process(Record<String, SessionOutput.Prediction> record) {
+            context().forward(new Record<>(record.value().shopId(), record.value().insight(), record.timestamp()));
+        }
     }
 
     private static KeyValueBytesStoreSupplier store(ScoringConfig.StoreType type, String name) {

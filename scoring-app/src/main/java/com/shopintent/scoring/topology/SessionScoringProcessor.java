@@ -132,7 +132,9 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
             return;
         }
         metrics.eventIn(event.type());
-        context.forward(new Record<String, SessionOutput>(sessionId, prediction, record.timestamp(), new RecordHeaders()));
+        // Only the trace headers: the event's other headers are the shop's, not the prediction's.
+        context.forward(new Record<String, SessionOutput>(sessionId, prediction, record.timestamp(),
+                TraceContext.forPrediction(record.headers(), metrics)));
         if (event.type() == EventType.SESSION_END) {
             forwardTrainingExample(sessionId, state, CLOSED_BY_END, record.timestamp());
             sessions.put(sessionId, SessionState.closedMarker(state.shopId(), state.lastEventNanos()));

@@ -1,8 +1,11 @@
 package com.shopintent.scoring.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.config.ConfigException;
+import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ScoringModel;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,5 +106,26 @@ class CommandsTest {
         assertThat(missing.err).contains("error:").contains("metadata.json is missing").doesNotContain("\tat ");
         assertThat(unknown.exitCode).isEqualTo(2);
         assertThat(unknown.err).contains("--shops-typo");
+    }
+
+    @Test
+    void shouldChooseTheLoggingConfigurationByTheLogFormatFlagOverTheVariable() {
+        assertThat(logbackConfiguration(Map.of(), "run")).isEqualTo("logback.xml");
+        assertThat(logbackConfiguration(Map.of("SCORING_LOG_FORMAT", "json"), "run")).isEqualTo("logback-json.xml");
+        assertThat(logbackConfiguration(Map.of("SCORING_LOG_FORMAT", "json"), "run", "--log-format", "text")).isEqualTo("logback.xml");
+        assertThat(logbackConfiguration(Map.of(), "topics", "plan", "--log-format=JSON")).isEqualTo("logback-json.xml");
+        assertThat(getClass().getClassLoader().getResource("logback-json.xml")).as("on the class path").isNotNull();
+        assertThat(run("run", "--log-format", "json", "--help").exitCode).as("a flag of run, as every setting").isZero();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownLogFormatNamingTheSettingAndTheAllowedValues() {
+        assertThatThrownBy(() -> logbackConfiguration(Map.of("SCORING_LOG_FORMAT", "logfmt"), "demo"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid configuration:\n  SCORING_LOG_FORMAT='logfmt' is invalid: allowed text or json");
+    }
+
+    private static String logbackConfiguration(Map<String, String> environment, String... args) {
+        return ScoringCli.logbackConfiguration(ScoringConfig.logFormat(ScoringCli.logSettings(environment, args)));
     }
 }

@@ -14,6 +14,7 @@ import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.topology.DeadLetterHeaders;
 import com.shopintent.scoring.topology.Topics;
+import com.shopintent.scoring.topology.TraceContext;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -224,17 +225,29 @@ class ScoringPipelineIT {
     private record Bad(RejectReason reason, ProducerRecord<byte[], byte[]> record) {
     }
 
-    /** One bad record after every 20 valid events, in the partition of the session next to it. */
+    /**
+     * One bad record after every 20 valid events, in the partition of the session next to it. Every valid
+     * event has a header of the shop's own, and every third a {@code traceparent}, which only its prediction
+     * carries on.
+     */
     @Test
-    void shouldSendBadEventsToTheDeadLetterTopicWithReasonAndOriginalBytesAndScoreTheValidOnesAroundThem() {
+    void shouldSendBadEventsToTheDeadLetterTopicWithReasonAndOriginalBytesAndScoreTheValidOnesAroundThemWithTheirTraceparent() {
         Records.Replay replay = Records.replay(BrokerTestBed.rows(60, 3), Instant.now());
         List<RejectReason> reasons = List.of(RejectReason.MALFORMED_JSON, RejectReason.UNKNOWN_TYPE, RejectReason.MISSING_FIELD,
                 RejectReason.KEY_MISMATCH, RejectReason.NULL_VALUE);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         Map<Integer, Bad> badByIndex = new LinkedHashMap<>();
+        Map<String, String> traceparentByEventId = new HashMap<>();
         for (int i = 0; i < replay.events().size(); i++) {
             ReplayRecord event = replay.events().get(i);
-            records.add(Records.toProducerRecord(event));
+            ProducerRecord<byte[], byte[]> record = Records.toProducerRecord(event);
+            record.headers().add("shop-request-id", Records.utf8("r-" + i));
+            if (i % 3 == 0) {
+                String traceparent = "00-%032x-%016x-01".formatted(i + 1, i + 1);
+                record.headers().add(TraceContext.TRACEPARENT, Records.utf8(traceparent));
+                traceparentByEventId.put(replay.eventIds().get(i), traceparent);
+            }
+            records.add(record);
             if (i % 20 == 10) {
                 RejectReason reason = reasons.get(badByIndex.size() % reasons.size());
                 Bad bad = new Bad(reason, bad(reason, event, "bad-" + badByIndex.size()));
@@ -274,6 +287,15 @@ class ScoringPipelineIT {
         assertThat(badBySource).as("bad records without a dead letter").isEmpty();
         Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
         Records.assertEachExactlyOnce("training examples' sessionId", examples.values("sessionId"), replay.sessionIds(), context);
+        for (ConsumerRecord<byte[], byte[]> prediction : predictions.records()) {
+            String eventId = Records.field(prediction.value(), "eventId");
+            String traceparent = traceparentByEventId.get(eventId);
+            assertThat(Arrays.stream(prediction.headers().toArray()).map(Header::key)).as("headers of the prediction of %s", eventId)
+                    .containsExactlyElementsOf(traceparent == null ? List.of() : List.of(TraceContext.TRACEPARENT));
+            assertThat(header(prediction, TraceContext.TRACEPARENT)).as("traceparent of the prediction of %s", eventId).isEqualTo(traceparent);
+        }
+        assertThat(examples.records()).as("training examples without headers").allSatisfy(example ->
+                assertThat(example.headers().toArray()).isEmpty());
     }
 
     /**

@@ -48,8 +48,8 @@ final class ScoringProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
-        // The application's own logging configuration, not the tests' logback-test.xml that is first on the class path.
-        command.add("-Dlogback.configurationFile=logback.xml");
+        // No -Dlogback.configurationFile: main chooses the application's own configuration by SCORING_LOG_FORMAT,
+        // over the tests' logback-test.xml that is first on the class path.
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(MAIN_CLASS);
@@ -70,6 +70,11 @@ final class ScoringProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** Waits for the process to end by itself; its exit code. */
+    int awaitExit() {
+        return waitForExit();
     }
 
     /** SIGKILL, as in a crash or an OOM kill, and waits until the process is gone. */
@@ -95,13 +100,14 @@ final class ScoringProcess implements AutoCloseable {
         kill();
     }
 
-    private void waitForExit() {
+    private int waitForExit() {
         try {
             if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("The scoring process (pid " + process.pid() + ") did not exit within " + EXIT_TIMEOUT
                         + "; " + outputTail());
             }
+            return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("Interrupted while waiting for the scoring process to exit", e);
