@@ -27,7 +27,10 @@ public final class ScoringCli implements Runnable {
     public static void main(String[] args) {
         LogFormat format;
         try {
-            format = ScoringConfig.logFormat(logSettings(System.getenv(), args));
+            Map<String, String> logSettings = logSettings(System.getenv(), args);
+            format = ScoringConfig.logFormat(logSettings);
+            // Logback's configuration reads the level as ${SCORING_LOG_LEVEL}, a system property first.
+            System.setProperty(ScoringConfig.LOG_LEVEL.env(), ScoringConfig.logLevel(logSettings));
         } catch (ConfigException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
@@ -46,16 +49,18 @@ public final class ScoringCli implements Runnable {
         System.exit(commandLine(format).execute(args));
     }
 
-    /** {@link ScoringConfig#LOG_FORMAT} from the environment and, winning as every flag does, from its flag. */
+    /** {@link ScoringConfig#LOG_FORMAT} and {@link ScoringConfig#LOG_LEVEL} from the environment and, winning as every flag does, from their flags. */
     static Map<String, String> logSettings(Map<String, String> environment, String[] args) {
         Map<String, String> values = new HashMap<>();
-        String variable = environment.get(ScoringConfig.LOG_FORMAT.env());
-        if (variable != null) {
-            values.put(ScoringConfig.LOG_FORMAT.env(), variable);
-        }
-        String flag = SettingOptions.flagValue(ScoringConfig.LOG_FORMAT, args);
-        if (flag != null) {
-            values.put(ScoringConfig.LOG_FORMAT.env(), flag);
+        for (var setting : java.util.List.of(ScoringConfig.LOG_FORMAT, ScoringConfig.LOG_LEVEL)) {
+            String variable = environment.get(setting.env());
+            if (variable != null) {
+                values.put(setting.env(), variable);
+            }
+            String flag = SettingOptions.flagValue(setting, args);
+            if (flag != null) {
+                values.put(setting.env(), flag);
+            }
         }
         return values;
     }

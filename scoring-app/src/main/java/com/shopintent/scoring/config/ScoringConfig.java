@@ -87,6 +87,9 @@ public final class ScoringConfig {
             "text or json (json: one JSON object per log line, for Fluentd or Elasticsearch)",
             text -> LogFormat.valueOf(text.toUpperCase(Locale.ROOT)));
 
+    public static final Setting<String> LOG_LEVEL = Setting.of("SCORING_LOG_LEVEL", "INFO",
+            "TRACE, DEBUG, INFO, WARN or ERROR (this application's own log level; Kafka's stays WARN)", ScoringConfig::level);
+
     public static final Setting<CacheMode> CACHE = Setting.of("SCORING_CACHE", "off",
             "off or on (on: the in-process tier, and the Redis tier when SCORING_REDIS_URI is set)",
             text -> CacheMode.valueOf(text.toUpperCase(Locale.ROOT)));
@@ -120,7 +123,7 @@ public final class ScoringConfig {
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
 
     /**
@@ -129,6 +132,8 @@ public final class ScoringConfig {
      */
     public static final int MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
+    /** Read by the ./scoring launcher, not by the application: accepted, not settings. */
+    static final List<String> LAUNCHER_VARIABLES = List.of("SCORING_JAVA_OPTS");
     static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
     private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "key", "token", "credential");
 
@@ -150,7 +155,8 @@ public final class ScoringConfig {
             String name = entry.getKey();
             if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
                 kafkaProperties.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), entry.getValue());
-            } else if (name.startsWith(Setting.PREFIX) && SETTINGS.stream().noneMatch(s -> s.env().equals(name))) {
+            } else if (name.startsWith(Setting.PREFIX) && !LAUNCHER_VARIABLES.contains(name)
+                    && SETTINGS.stream().noneMatch(s -> s.env().equals(name))) {
                 problems.add(name + " is not a setting; known settings are " + SETTINGS.stream().map(Setting::env).toList()
                         + " and " + KAFKA_PREFIX + "<PROPERTY>");
             }
@@ -209,6 +215,23 @@ public final class ScoringConfig {
         } catch (ConfigException e) {
             throw invalid(List.of(e.getMessage()));
         }
+    }
+
+    /** {@link #LOG_LEVEL} alone, for the same reason as {@link #logFormat}. */
+    public static String logLevel(Map<String, String> values) {
+        try {
+            return LOG_LEVEL.read(values);
+        } catch (ConfigException e) {
+            throw invalid(List.of(e.getMessage()));
+        }
+    }
+
+    private static String level(String text) {
+        String level = text.trim().toUpperCase(Locale.ROOT);
+        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            throw new IllegalArgumentException("not a log level");
+        }
+        return level;
     }
 
     public static ScoringConfig defaults() {

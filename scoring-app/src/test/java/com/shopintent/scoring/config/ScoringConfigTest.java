@@ -70,6 +70,15 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldAcceptTheLaunchersVariableAndALogLevelButNoOtherLevel() {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_JAVA_OPTS", "-Xmx1g", "SCORING_LOG_LEVEL", "debug"));
+
+        assertThat(config.get(ScoringConfig.LOG_LEVEL)).isEqualTo("DEBUG");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_LOG_LEVEL", "LOUD")))
+                .hasMessageContaining("SCORING_LOG_LEVEL").hasMessageContaining("TRACE, DEBUG, INFO, WARN or ERROR");
+    }
+
+    @Test
     void shouldDocumentEverySettingInTheOperationsPage() throws java.io.IOException {
         String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "OPERATIONS.md"));
 
