@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             ModelsImportCommand.class,
             ModelsPublishCommand.class,
             ModelsPromoteCommand.class,
+            ModelsPullCommand.class,
         })
 final class ModelsCommand implements Runnable {
 

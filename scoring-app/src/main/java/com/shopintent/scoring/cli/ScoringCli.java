@@ -86,6 +86,7 @@ public final class ScoringCli implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("topics").getSubcommands().get("apply"));
         SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("publish"));
         SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("promote"));
+        SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("pull"));
         // A bad argument or input prints one clear line, not a stack trace; --verbose would add it back.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -87,6 +87,11 @@ class ModelSwapIT {
         predictions.readAtLeast(200, BrokerTestBed.START_TIMEOUT, context);
         bed.mark("scoring with " + version1);
 
+        // What a new pod's init container does: with nothing announced yet, the image's default package.
+        Path pulled = work.resolve("pulled");
+        cli("models", "pull", "--to", pulled.toString(), "--default", v1.toString(), "--bootstrap-servers", bed.bootstrapServers());
+        assertThat(ModelPackage.load(pulled).version()).isEqualTo(version1);
+
         cli("models", "publish", v2.toString(), "--role", "champion", "--bootstrap-servers", bed.bootstrapServers());
         awaitPrediction(predictions, 0, p -> p.get("modelVersion").asText().equals(version2), context);
         bed.mark("champion " + version2 + " announced and serving");
@@ -116,6 +121,11 @@ class ModelSwapIT {
         cli("models", "promote", version1, "--bootstrap-servers", bed.bootstrapServers());
         awaitPrediction(predictions, readAtPromotion, p -> p.get("modelVersion").asText().equals(version1) && !p.has("challenger"), context);
         bed.mark("promoted " + version1);
+
+        // And once a champion is announced (promoted over a refused record under the same key): that one.
+        cli("models", "pull", "--to", pulled.toString(), "--default", v2.toString(), "--bootstrap-servers", bed.bootstrapServers());
+        assertThat(ModelPackage.load(pulled).version()).isEqualTo(version1);
+        assertThat(ModelPackage.packageSha256(pulled)).isEqualTo(ModelPackage.packageSha256(v1));
 
         int sent = producer.stop();
         Records.send(bed.bootstrapServers(), replay.eventRecords(100 + sent, total));
