@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./scoring} command line: one subcommand per job, {@code --help} on each. */
 @Command(name = "scoring", mixinStandardHelpOptions = true, versionProvider = ScoringCli.Version.class,
         description = "Purchase-intent scoring of shop clickstreams with Kafka Streams and XGBoost.",
-        subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class, TopicsCommand.class, TrainCommand.class, ScoreCsvCommand.class, ReplayCommand.class, ModelsCommand.class, PlanCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class, TopicsCommand.class, TrainCommand.class,
+            ScoreCsvCommand.class, ReplayCommand.class, ModelsCommand.class, PlanCommand.class, ManifestsCommand.class,
             CommandLine.HelpCommand.class})
 public final class ScoringCli implements Runnable {
 

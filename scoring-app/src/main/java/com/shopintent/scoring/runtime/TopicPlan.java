@@ -2,6 +2,7 @@ package com.shopintent.scoring.runtime;
 
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.topology.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +30,36 @@ public final class TopicPlan {
         this.replication = factor < 0 ? Optional.empty() : Optional.of((short) factor);
     }
 
-    /** Every topic the application reads or writes, as it should be created. */
+    /**
+     * Every topic the application reads or writes, as it should be created. Time retention is chosen
+     * per topic (the comments say why) rather than left to the broker's default, so that it is the
+     * same on every cluster; compacted topics keep the latest record per key for good.
+     */
     public List<NewTopic> topics() {
         String maxBytes = Integer.toString(ScoringConfig.MAX_RECORD_BYTES);
         return List.of(
-                topic(Topics.EVENTS, partitions, Map.of()),
+                // A week of input: a reprocessing after a bad release or an outage over a weekend can start from it.
+                topic(Topics.EVENTS, partitions, retention(Duration.ofDays(7))),
                 // Every instance reads all of it; compaction keeps the latest statistics per page.
-                topic(Topics.PAGE_STATS, Math.min(partitions, 3), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                topic(Topics.PREDICTIONS, partitions, Map.of()),
-                topic(Topics.TRAINING_EXAMPLES, partitions, Map.of()),
-                topic(Topics.INSIGHTS, partitions, Map.of()),
-                // A dead letter keeps the original value, which may be as large as the input allows.
-                topic(Topics.EVENTS_DLQ, partitions, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)),
-                // A few records, read whole by every instance; compaction keeps the latest per role.
-                topic(Topics.MODELS, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                topic(Topics.PAGE_STATS, Math.min(partitions, 3), COMPACTED),
+                // Read live by dashboards and shops; a week lets a stopped reader catch up and a model swap be compared.
+                topic(Topics.PREDICTIONS, partitions, retention(Duration.ofDays(7))),
+                // What the next model trains on: a month of served features and outcomes.
+                topic(Topics.TRAINING_EXAMPLES, partitions, retention(Duration.ofDays(30))),
+                // One small record per shop and minute: a month of trends costs little.
+                topic(Topics.INSIGHTS, partitions, retention(Duration.ofDays(30))),
+                // A dead letter keeps the original value, which may be as large as the input allows; two weeks
+                // leave time to mend the producer and send again, longer than the input itself is kept.
+                topic(Topics.EVENTS_DLQ, partitions, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes,
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(14).toMillis()))),
+                // A few records, read whole by every instance; compaction keeps the latest per role, never expiring it.
+                topic(Topics.MODELS, 1, COMPACTED));
+    }
+
+    private static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    private static Map<String, String> retention(Duration duration) {
+        return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(duration.toMillis()));
     }
 
     private NewTopic topic(String name, int count, Map<String, String> configs) {
@@ -50,7 +67,7 @@ public final class TopicPlan {
     }
 
     /** How long {@link #apply} waits for the new topics' partitions to have leaders. */
-    static final java.time.Duration LEADER_WAIT = java.time.Duration.ofSeconds(30);
+    static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     /**
      * Waits until every partition of the new topics has a leader. An idempotent producer that

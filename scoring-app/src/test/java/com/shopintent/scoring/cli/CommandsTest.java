@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.config.ConfigException;
 import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.deploy.StrimziManifests;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ScoringModel;
@@ -123,6 +124,22 @@ class CommandsTest {
         assertThatThrownBy(() -> logbackConfiguration(Map.of("SCORING_LOG_FORMAT", "logfmt"), "demo"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("invalid configuration:\n  SCORING_LOG_FORMAT='logfmt' is invalid: allowed text or json");
+    }
+
+    @Test
+    void shouldWriteTheStrimziManifestsAndNameTheFilesItDidNotWrite(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("shop.gone-kafkatopic.yaml"), "kind: KafkaTopic\n", StandardCharsets.UTF_8);
+
+        Run run = run("manifests", "strimzi", "--out", dir.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        Map<String, String> files = new StrimziManifests(ScoringConfig.defaults()).files();
+        assertThat(files).isNotEmpty();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            assertThat(Files.readString(dir.resolve(file.getKey()), StandardCharsets.UTF_8)).isEqualTo(file.getValue());
+            assertThat(run.out).contains("wrote    " + dir.resolve(file.getKey()));
+        }
+        assertThat(run.out).contains("warning  " + dir.resolve("shop.gone-kafkatopic.yaml") + " was not written");
     }
 
     private static String logbackConfiguration(Map<String, String> environment, String... args) {
