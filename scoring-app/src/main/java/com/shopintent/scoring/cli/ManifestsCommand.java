@@ -32,7 +32,7 @@ final class ManifestsCommand implements Runnable {
     @Command(name = "strimzi", mixinStandardHelpOptions = true,
             description = {"Write the Strimzi resources of the product's Kafka cluster, one YAML file per object: the cluster, "
                 + "its node pools and metrics rules, a KafkaTopic per topic, and a KafkaUser with its ACLs per client.",
-                "They are made for the settings' defaults (application id, partitions), not the environment's, so that they "
+                "They are made for the settings' defaults with production's 12 partitions, not the environment's, so that they "
                 + "regenerate the same anywhere: ./scoring manifests strimzi --out strimzi/"})
     static final class Strimzi implements Callable<Integer> {
 
@@ -44,7 +44,7 @@ final class ManifestsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<Path> written = new StrimziManifests(ScoringConfig.defaults()).write(out);
+            List<Path> written = new StrimziManifests(StrimziManifests.productionSettings()).write(out);
             PrintWriter output = spec.commandLine().getOut();
             written.forEach(path -> output.println("wrote    " + path));
             try (Stream<Path> files = Files.list(out)) {

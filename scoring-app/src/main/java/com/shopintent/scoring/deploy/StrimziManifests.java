@@ -98,6 +98,14 @@ public final class StrimziManifests {
 
     private final ScoringConfig config;
 
+    /**
+     * The settings {@code strimzi/} is generated for: the defaults, with the production partition
+     * count of k8s/overlays/prod (12: up to 12 instances do work; a test keeps the two in step).
+     */
+    public static ScoringConfig productionSettings() {
+        return ScoringConfig.defaults().with(java.util.Map.of(ScoringConfig.PARTITIONS.env(), "12"));
+    }
+
     /** @param config the settings whose application id, partitions and topics the manifests are for */
     public StrimziManifests(ScoringConfig config) {
         this.config = config;

@@ -133,7 +133,7 @@ class CommandsTest {
         Run run = run("manifests", "strimzi", "--out", dir.toString());
 
         assertThat(run.exitCode).as(run.err).isZero();
-        Map<String, String> files = new StrimziManifests(ScoringConfig.defaults()).files();
+        Map<String, String> files = new StrimziManifests(StrimziManifests.productionSettings()).files();
         assertThat(files).isNotEmpty();
         for (Map.Entry<String, String> file : files.entrySet()) {
             assertThat(Files.readString(dir.resolve(file.getKey()), StandardCharsets.UTF_8)).isEqualTo(file.getValue());

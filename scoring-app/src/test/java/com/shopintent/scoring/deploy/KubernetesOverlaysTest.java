@@ -223,7 +223,10 @@ class KubernetesOverlaysTest {
     }
 
     @Test
-    void shouldRunTwelvePartitionsInProduction() {
+    void shouldRunTwelvePartitionsInProductionAsTheKafkaTopicInStrimziSays() throws java.io.IOException {
+        JsonNode topic = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Manifests.k8s().resolveSibling("strimzi").resolve(Topics.EVENTS + "-kafkatopic.yaml").toFile());
+        assertThat(topic.at("/spec/partitions").asInt()).as("strimzi/ KafkaTopic " + Topics.EVENTS).isEqualTo(12);
         for (String prod : List.of("overlays/prod", "overlays/prod-hpa")) {
             List<ObjectNode> objects = Kustomize.render(Manifests.k8s().resolve(prod));
             ScoringConfig config = config(objects, scoringContainer(objects));

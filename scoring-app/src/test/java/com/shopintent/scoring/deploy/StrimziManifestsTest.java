@@ -85,7 +85,7 @@ class StrimziManifestsTest {
     private static final Path COMMITTED = Path.of("..", "strimzi");
     private static final String REGENERATE = "run ./scoring manifests strimzi --out strimzi/ and commit the result";
 
-    private static final ScoringConfig CONFIG = ScoringConfig.defaults();
+    private static final ScoringConfig CONFIG = StrimziManifests.productionSettings();
     private static final String APPLICATION_ID = CONFIG.get(ScoringConfig.APPLICATION_ID);
 
     /**
