@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Purchase-intent scoring of shop clickstreams with Kafka Streams and XGBoost.",
         subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class, TopicsCommand.class, TrainCommand.class,
             ScoreCsvCommand.class, ReplayCommand.class, ModelsCommand.class, PlanCommand.class, ManifestsCommand.class,
+            PartitionsCommand.class,
             CommandLine.HelpCommand.class})
 public final class ScoringCli implements Runnable {
 
@@ -88,6 +89,8 @@ public final class ScoringCli implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("publish"));
         SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("promote"));
         SettingOptions.addTo(cli.getSubcommands().get("models").getSubcommands().get("pull"));
+        SettingOptions.addTo(cli.getSubcommands().get("partitions").getSubcommands().get("scale"));
+        SettingOptions.addTo(cli.getSubcommands().get("partitions").getSubcommands().get("cleanup"));
         // A bad argument or input prints one clear line, not a stack trace; --verbose would add it back.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();

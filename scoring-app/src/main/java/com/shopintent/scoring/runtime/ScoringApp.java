@@ -48,6 +48,8 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     });
     private final KafkaStreamsMetrics streamsMetrics;
     private volatile boolean closing;
+    /** What made a stream thread fail, for {@link #failure()}; null while none has. */
+    private volatile Throwable threadFailure;
 
     public ScoringApp(ScoringConfig config, Supplier<ActiveModels> models, ScoringMetrics metrics) {
         this.models = models;
@@ -60,6 +62,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
         // Bad input never reaches here (it goes to the dead-letter topic); what does is a fault of
         // the cluster or of this program, which a restart of the process is the answer to.
         streams.setUncaughtExceptionHandler(exception -> {
+            threadFailure = exception;
             LOG.error("Stream thread failed; shutting the application down so it can be restarted", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -99,17 +102,30 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
                 : java.util.Optional.of("Kafka Streams is " + state + ", not RUNNING");
     }
 
-    /** Why this application needs a restart: Kafka Streams failed, or stopped without being asked to. */
+    /**
+     * Why this application needs a restart: Kafka Streams failed (with what made its stream thread
+     * fail, so /health names the cause), or stopped without being asked to.
+     */
     @Override
     public java.util.Optional<String> failure() {
         KafkaStreams.State state = streams.state();
         if (state == KafkaStreams.State.ERROR) {
-            return java.util.Optional.of("Kafka Streams is in ERROR");
+            Throwable cause = threadFailure;
+            return java.util.Optional.of("Kafka Streams is in ERROR" + (cause == null ? "" : ": " + describe(cause)));
         }
         if (state == KafkaStreams.State.NOT_RUNNING && !closing) {
             return java.util.Optional.of("Kafka Streams stopped without being asked to");
         }
         return java.util.Optional.empty();
+    }
+
+    /** The innermost message of an exception chain: Kafka Streams wraps the cause that says what went wrong. */
+    private static String describe(Throwable failure) {
+        Throwable innermost = failure;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        return innermost.getMessage() == null ? innermost.toString() : innermost.getMessage();
     }
 
     public ScoringMetrics metrics() {

@@ -66,16 +66,16 @@ public final class TopicPlan {
         return new NewTopic(name, Optional.of(count), replication).configs(configs);
     }
 
-    /** How long {@link #apply} waits for the new topics' partitions to have leaders. */
+    /** How long {@link #apply} (and {@link PartitionScaler}) waits for new partitions to have leaders. */
     static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
     /**
-     * Waits until every partition of the new topics has a leader. An idempotent producer that
-     * sends in the first moments after creation can have a batch refused and a later one accepted,
-     * then retry the first until it times out (KAFKA-14359): the records are lost. Producers that
-     * start after apply returns do not meet that.
+     * Waits until every partition of these topics (new, or grown) has a leader. An idempotent
+     * producer that sends in the first moments after creation can have a batch refused and a later
+     * one accepted, then retry the first until it times out (KAFKA-14359): the records are lost.
+     * Producers that start after apply returns do not meet that.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
+    static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (!topics.isEmpty()) {
             boolean ready = true;
@@ -121,7 +121,9 @@ public final class TopicPlan {
                     TopicDescription description = described.get(topic.name());
                     if (description != null && description.partitions().size() != topic.numPartitions()) {
                         warnings.add(topic.name() + " has " + description.partitions().size() + " partitions, the plan says "
-                                + topic.numPartitions() + "; changing it moves sessions between partitions (see docs/OPERATIONS.md)");
+                                + topic.numPartitions() + (topic.name().equals(Topics.EVENTS)
+                                ? "; raise them with ./scoring partitions scale, not by hand (docs/OPERATIONS.md)"
+                                : "; only the count of " + Topics.EVENTS + " binds the application"));
                     }
                 }
             }

@@ -8,12 +8,17 @@ import com.shopintent.scoring.features.SessionStateSerde;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ActiveModels;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -145,6 +150,47 @@ public final class ScoringTopology {
         public void process(Record<String, SessionOutput.Prediction> record) {
             context().forward(new Record<>(record.value().shopId(), record.value().insight(), record.timestamp()));
         }
+    }
+
+    /**
+     * The internal topics Kafka Streams makes for this topology under an application id: the
+     * repartition topics (written and read by the topology itself) and one changelog per state
+     * store, named as Kafka Streams names them ({@code <application id>-<name>-repartition},
+     * {@code <application id>-<store>-changelog}). Read from the topology's description, so a
+     * store or repartition added later is included; the global store has no changelog (it
+     * restores from {@link Topics#PAGE_STATS}).
+     */
+    public static List<String> internalTopics(String applicationId) {
+        TopologyDescription description = build(ScoringConfig.defaults(), () -> {
+            throw new IllegalStateException("a topology built to be described scores nothing");
+        }, PredictionCache.off(), ScoringMetrics.inMemory()).describe();
+        Set<String> read = new HashSet<>();
+        Set<String> written = new HashSet<>();
+        Set<String> names = new TreeSet<>();
+        for (TopologyDescription.Subtopology subtopology : description.subtopologies()) {
+            for (TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    read.addAll(source.topicSet());
+                } else if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                    written.add(sink.topic());
+                } else if (node instanceof TopologyDescription.Processor processor) {
+                    processor.stores().forEach(store -> names.add(applicationId + "-" + store + "-changelog"));
+                }
+            }
+        }
+        // A topic the topology both writes and reads is a repartition topic; the description names it without the prefix.
+        read.retainAll(written);
+        read.forEach(topic -> names.add(applicationId + "-" + topic));
+        return List.copyOf(names);
+    }
+
+    /**
+     * The repartition topic of the events that came without a key, under an application id: what
+     * it holds after its group's committed offset was taken from {@link Topics#EVENTS} and not yet
+     * scored.
+     */
+    public static String keylessEventsTopic(String applicationId) {
+        return applicationId + "-" + Stores.EVENTS_BY_SESSION + "-repartition";
     }
 
     private static KeyValueBytesStoreSupplier store(ScoringConfig.StoreType type, String name) {

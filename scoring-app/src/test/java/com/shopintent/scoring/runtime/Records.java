@@ -135,12 +135,18 @@ final class Records {
 
     /** As a shop's producer would be: idempotent, every record acknowledged by all replicas. */
     static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
-        return new KafkaProducer<>(Map.of(
+        return producer(bootstrapServers, Map.of());
+    }
+
+    /** {@link #producer(String)} with these properties changed. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new ByteArraySerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5));
+        properties.putAll(overrides);
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends the records in order and returns where each was written, once all are acknowledged. */
@@ -177,7 +183,12 @@ final class Records {
         private volatile boolean stopped;
 
         PacedProducer(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond) {
-            this.producer = producer(bootstrapServers);
+            this(bootstrapServers, records, perSecond, Map.of());
+        }
+
+        /** @param overrides properties of the producer changed from {@link #producer(String)}'s */
+        PacedProducer(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, int perSecond, Map<String, Object> overrides) {
+            this.producer = producer(bootstrapServers, overrides);
             long interval = 1_000_000_000L / perSecond;
             this.thread = new Thread(() -> {
                 long start = System.nanoTime();
