@@ -79,7 +79,7 @@ class EmbeddedKafkaBrokerIT {
             sendInTransaction(producer, topic, sent);
         }
 
-        List<ConsumerRecord<String, String>> received = readCommitted(topic);
+        List<ConsumerRecord<String, String>> received = readCommitted(topic, sent.size());
 
         assertThat(received).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(received).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
@@ -99,14 +99,14 @@ class EmbeddedKafkaBrokerIT {
             broker.restart();
 
             assertThat(broker.isRunning()).isTrue();
-            assertThat(readCommitted(topic)).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(beforeRestart);
+            assertThat(readCommitted(topic, beforeRestart.size())).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(beforeRestart);
             // The same producer goes on: its transactional state lives in the broker's storage, which was kept.
             sendInTransaction(producer, topic, afterRestart);
         }
 
         List<String> all = new ArrayList<>(beforeRestart);
         all.addAll(afterRestart);
-        assertThat(readCommitted(topic)).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(readCommitted(topic, all.size())).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(all);
     }
 
     @Test
@@ -142,7 +142,7 @@ class EmbeddedKafkaBrokerIT {
 
         List<String> expected = new ArrayList<>(committed);
         expected.addAll(afterCrash);
-        assertThat(readCommitted(topic)).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(readCommitted(topic, expected.size())).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -206,7 +206,13 @@ class EmbeddedKafkaBrokerIT {
      * Every committed record of the topic: reads from the beginning until each partition's position reaches the
      * end offset a read_committed consumer sees (the last stable offset) when the read begins.
      */
-    private List<ConsumerRecord<String, String>> readCommitted(String topic) {
+    /**
+     * Every committed record of the topic, read until at least {@code expected} have come and the
+     * reader stands at the end. A commit returns before its markers are written to the partitions,
+     * so the end a read_committed reader sees right after it can still stop short of the
+     * transaction's records: the end offsets are asked for again until they include them.
+     */
+    private List<ConsumerRecord<String, String>> readCommitted(String topic, int expected) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -217,16 +223,19 @@ class EmbeddedKafkaBrokerIT {
             List<TopicPartition> partitions = IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
             Instant deadline = Instant.now().plus(READ_TIMEOUT);
-            while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+            while (records.size() < expected || !partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
                 if (Instant.now().isAfter(deadline)) {
                     Set<String> positions = new TreeSet<>();
                     partitions.forEach(p -> positions.add(p + "@" + consumer.position(p) + "/" + end.get(p)));
-                    fail("Read %d records of %s in %s, positions/end offsets %s", records.size(), topic, READ_TIMEOUT, positions);
+                    fail("Read %d of %d records of %s in %s, positions/end offsets %s", records.size(), expected, topic, READ_TIMEOUT, positions);
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                if (records.size() < expected) {
+                    end.putAll(consumer.endOffsets(partitions, READ_TIMEOUT));
+                }
             }
             return records;
         }
