@@ -10,7 +10,7 @@ COPY pom.xml ./
 COPY scoring-app/pom.xml scoring-app/
 COPY data data
 COPY scoring-app/src/main scoring-app/src/main
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q -Dmaven.test.skip=true package
+RUN --mount=type=cache,target=/var/cache/maven mvn -B -q -Dmaven.repo.local=/var/cache/maven -Dmaven.test.skip=true package
 
 # Run: a glibc JRE (RocksDB's and XGBoost's native libraries need glibc, not musl) on Ubuntu.
 FROM eclipse-temurin:17-jre
