@@ -6,7 +6,6 @@ import com.shopintent.scoring.lifecycle.ModelAnnouncement;
 import com.shopintent.scoring.lifecycle.ModelRole;
 import com.shopintent.scoring.lifecycle.PackageFetcher;
 import com.shopintent.scoring.model.ModelPackage;
-import com.shopintent.scoring.model.ModelPackageException;
 import com.shopintent.scoring.model.ScoringModel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,17 +50,17 @@ final class ModelsPullCommand implements Callable<Integer> {
         Path staging = Files.createTempDirectory(target.getParent(), ".pull-");
         try {
             Path source;
+            ScoringModel model;
             if (champion != null) {
-                source = new PackageFetcher(staging).fetch(champion);
+                PackageFetcher fetcher = new PackageFetcher(staging);
+                model = fetcher.fetchAndLoad(champion);
+                // The copy just made and checked: fetching again returns it.
+                source = fetcher.fetch(champion);
             } else if (fallback != null) {
                 source = fallback;
+                model = ModelPackage.load(source);
             } else {
                 throw new IllegalStateException("no champion is announced on scoring.models and no --default package is given");
-            }
-            ScoringModel model = ModelPackage.load(source);
-            if (champion != null && !model.version().equals(champion.version())) {
-                throw new ModelPackageException(ModelPackageException.Reason.CHECKSUM, "the announcement names version "
-                        + champion.version() + " but the package at " + champion.location() + " is " + model.version());
             }
             Path copy = staging.resolve("package");
             copyDirectory(source, copy);

@@ -2,7 +2,6 @@ package com.shopintent.scoring.lifecycle;
 
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ActiveModels;
-import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelPackageException;
 import com.shopintent.scoring.model.ScoringModel;
 import java.util.Arrays;
@@ -112,19 +111,7 @@ public final class ModelRegistry implements Supplier<ActiveModels> {
                 return model;
             }
         }
-        java.nio.file.Path local = fetcher.fetch(announcement);
-        ScoringModel model;
-        try {
-            model = ModelPackage.load(local);
-            if (!model.version().equals(announcement.version())) {
-                throw new ModelPackageException(ModelPackageException.Reason.CHECKSUM, "the announcement names version "
-                        + announcement.version() + " but the package at " + announcement.location() + " is " + model.version());
-            }
-        } catch (ModelPackageException e) {
-            // A copy that failed is not kept: once the source is mended, the same announcement fetches it afresh.
-            fetcher.discard(local);
-            throw e;
-        }
+        ScoringModel model = fetcher.fetchAndLoad(announcement);
         model.warmUp(ScoringModel.WARM_UP_ROWS);
         return model;
     }

@@ -4,6 +4,7 @@ import com.shopintent.scoring.model.ModelMetadata;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelPackageException;
 import com.shopintent.scoring.model.ModelPackageException.Reason;
+import com.shopintent.scoring.model.ScoringModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,9 +76,24 @@ public final class PackageFetcher {
         }
     }
 
-    /** Removes a local copy that failed its checks. */
-    public void discard(Path copy) {
-        deleteQuietly(copy);
+    /**
+     * Fetches the announced package and loads it with every check of {@link ModelPackage#load}, and
+     * that it is the announced version. A copy that fails is not kept: once the source is mended,
+     * the same announcement fetches it afresh.
+     */
+    public ScoringModel fetchAndLoad(ModelAnnouncement announcement) {
+        Path local = fetch(announcement);
+        try {
+            ScoringModel model = ModelPackage.load(local);
+            if (!model.version().equals(announcement.version())) {
+                throw new ModelPackageException(Reason.CHECKSUM, "the announcement names version " + announcement.version()
+                        + " but the package at " + announcement.location() + " is " + model.version());
+            }
+            return model;
+        } catch (ModelPackageException e) {
+            deleteQuietly(local);
+            throw e;
+        }
     }
 
     private void copy(String location, String file, Path to) throws IOException, InterruptedException {
