@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Path train(List<DatasetRow> rows, Path dir, PrintWriter out) {
+    static Path train(List<DatasetRow> rows, Path dir, PrintWriter out) {
         TrainingSettings settings = TrainingSettings.defaults(42);
         ModelMetadata metadata = ModelPackage.write(dir, new ModelTrainer().train(rows, settings), settings, "shipped", "");
         out.printf("Trained model %s on the shipped data set (held-out AUC %.3f)%n", metadata.version(), metadata.metrics().auc());

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.regex.Pattern;
 
 /**
@@ -102,23 +102,37 @@ public final class EventParser {
                 optionalCode(root, "trafficType"), optionalAmount(root));
     }
 
-    private static long timestamp(String text) throws Reject {
-        // The schema's pattern, checked first: Instant.parse alone also takes a lowercase 't', an
-        // offset, "24:00:00" and a bare '.', which the contract (a UTC instant) does not allow.
+    static long timestamp(String text) throws Reject {
+        // The schema's pattern, checked first: it allows only a UTC instant (no lowercase 't', no
+        // offset, no "24:00:00", no bare '.'), so what is left to check is the date itself. The
+        // fields are then read at their fixed places: Instant.parse took a third of the parse.
         if (!TIMESTAMP.matcher(text).matches()) {
             throw badTimestamp(text);
         }
         try {
-            Instant instant = Instant.parse(text);
-            long nanos = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            LocalDate date = LocalDate.of(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10));
+            long seconds = date.toEpochDay() * 86_400L + digits(text, 11, 13) * 3_600L + digits(text, 14, 16) * 60L + digits(text, 17, 19);
+            int fractionDigits = text.length() - 21;
+            long nanos = fractionDigits > 0 ? digits(text, 20, 20 + fractionDigits) * POWERS_OF_TEN[9 - fractionDigits] : 0;
             // Kafka record timestamps cannot be negative, and no shop sends events from before 1970.
-            if (nanos < 0) {
+            if (seconds < 0) {
                 throw badTimestamp(text);
             }
-            return nanos;
-        } catch (DateTimeParseException | ArithmeticException e) {
+            return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
+        } catch (DateTimeException | ArithmeticException e) {
             throw badTimestamp(text);
         }
+    }
+
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+
+    /** The decimal number in {@code text[from, to)}, which the pattern has checked to be digits. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (text.charAt(i) - '0');
+        }
+        return value;
     }
 
     private static Reject badTimestamp(String text) {

@@ -112,21 +112,11 @@ public final class LoadGenerator {
 
     public LoadReport run(Consumer<Progress> progress, Duration progressEvery) throws InterruptedException {
         Random random = new Random(settings.seed());
-        ShopPopularity popularity = new ShopPopularity(settings.shops(), 1.0);
-        String[] shopOfRow = new String[rows.size()];
-        for (int i = 0; i < shopOfRow.length; i++) {
-            shopOfRow[i] = ShopPopularity.shopId(popularity.sample(random));
-        }
+        String[] shopOfRow = shopOfRow(random);
         SessionReplayer replayer = new SessionReplayer(calendar);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer())) {
-            // Page statistics first: every page the sessions can view has its statistics in place.
-            for (int i = 0; i < rows.size(); i++) {
-                for (ReplayRecord stats : replayer.pageStats(rows.get(i), shopOfRow[i])) {
-                    producer.send(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
-                }
-            }
-            producer.flush();
+            sendPageStats(producer, replayer, shopOfRow, rows);
             startAtEnd(consumer);
             Thread reader = new Thread(() -> read(consumer), "loadgen-reader");
             reader.start();
@@ -137,6 +127,57 @@ public final class LoadGenerator {
                 reader.join();
             }
         }
+    }
+
+    /**
+     * A backlog for a benchmark to drain: the page statistics, then {@code events} events of the
+     * same interleaved sessions {@link #run} sends (the settings' rate and speed-up set how many
+     * sessions are open at once), as fast as the producer takes them, reading nothing back.
+     *
+     * @throws IllegalStateException when an event could not be written
+     */
+    public void preload(long events) {
+        Random random = new Random(settings.seed());
+        String[] shopOfRow = shopOfRow(random);
+        SessionReplayer replayer = new SessionReplayer(calendar);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            sendPageStats(producer, replayer, shopOfRow, rows);
+            long startWall = System.currentTimeMillis();
+            SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
+                    SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
+            for (long i = 0; i < events; i++) {
+                ReplayRecord event = schedule.next().record();
+                producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
+                    if (error != null) {
+                        sendErrors.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+        }
+        if (sendErrors.get() > 0) {
+            throw new IllegalStateException(sendErrors.get() + " of " + events + " events could not be written to " + Topics.EVENTS);
+        }
+    }
+
+    private String[] shopOfRow(Random random) {
+        ShopPopularity popularity = new ShopPopularity(settings.shops(), 1.0);
+        String[] shopOfRow = new String[rows.size()];
+        for (int i = 0; i < shopOfRow.length; i++) {
+            shopOfRow[i] = ShopPopularity.shopId(popularity.sample(random));
+        }
+        return shopOfRow;
+    }
+
+    /** Page statistics first: every page the sessions can view has its statistics in place. */
+    private static void sendPageStats(KafkaProducer<String, byte[]> producer, SessionReplayer replayer, String[] shopOfRow,
+                                      List<DatasetRow> rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            for (ReplayRecord stats : replayer.pageStats(rows.get(i), shopOfRow[i])) {
+                producer.send(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
+            }
+        }
+        producer.flush();
     }
 
     private LoadReport send(KafkaProducer<String, byte[]> producer, Random random, String[] shopOfRow, SessionReplayer replayer,

@@ -24,7 +24,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class ModelTrainer {
 
     static final LabelFactory LABELS = new LabelFactory();
-    static final Label PURCHASE = new Label("true");
+    /** The label of sessions that ended in a purchase; its score is the purchase probability. */
+    public static final Label PURCHASE = new Label("true");
     static final Label NO_PURCHASE = new Label("false");
 
     /** A trained model, the booster it wraps in XGBoost's JSON format, and its held-out scores. */

@@ -10,11 +10,11 @@ import com.shopintent.scoring.features.SessionFeatures;
 public final class ScoringModel {
 
     private final ModelMetadata metadata;
-    private final TreeEnsembleScorer scorer;
+    private final RowScorer scorer;
     /** For each model input position, the schema column it takes. */
     private final int[] columnOfInput;
 
-    public ScoringModel(ModelMetadata metadata, TreeEnsembleScorer scorer) {
+    public ScoringModel(ModelMetadata metadata, RowScorer scorer) {
         if (scorer.featureCount() != metadata.features().size()) {
             throw new ModelPackageException(ModelPackageException.Reason.INVALID_MODEL, "model " + metadata.version() + " has " + scorer.featureCount()
                     + " inputs but its metadata lists " + metadata.features().size() + " features");

@@ -14,10 +14,21 @@ import java.util.List;
  * from the base margin, walk each tree ({@code value < threshold} goes left, a missing value (NaN)
  * follows the node's default direction), add each leaf to its class's margin, then apply the
  * objective's link (sigmoid, or softmax over the classes).
+ *
+ * <p>Speed: a pointer walk costs a branch per node that the CPU mispredicts about half the time
+ * (about 10 us a row for 300 trees of depth 6). So the trees are also laid out as complete binary
+ * trees of the ensemble's depth (a shallower leaf copied into every slot below it), node i's
+ * children at 2i+1 and 2i+2: every tree then takes the same number of steps, each step a compare
+ * whose result is added to the index rather than branched on, and four trees are walked side by
+ * side so their loads overlap. A row with a missing value takes the pointer walk, which knows
+ * each node's default direction; so do ensembles deeper than {@link #MAX_COMPLETE_DEPTH}, whose
+ * complete layout would not fit in the CPU's caches.
  */
-public final class TreeEnsembleScorer {
+public final class TreeEnsembleScorer implements RowScorer {
 
     private static final int LEAF = -1;
+    /** Deepest ensemble laid out complete: 2^10 slots a tree, a few MB for a thousand trees. */
+    static final int MAX_COMPLETE_DEPTH = 10;
 
     private final int[] roots;
     private final int[] treeClass;
@@ -30,6 +41,8 @@ public final class TreeEnsembleScorer {
     private final boolean softmax;
     private final int positiveClass;
     private final int featureCount;
+    /** The complete layout (see the class comment), or null when the ensemble is too deep for it. */
+    private final CompleteTrees complete;
 
     private TreeEnsembleScorer(int[] roots, int[] treeClass, int[] left, int[] right, int[] feature, float[] threshold,
                                boolean[] defaultLeft, float[] baseMargins, boolean softmax, int positiveClass, int featureCount) {
@@ -44,6 +57,7 @@ public final class TreeEnsembleScorer {
         this.softmax = softmax;
         this.positiveClass = positiveClass;
         this.featureCount = featureCount;
+        this.complete = CompleteTrees.of(roots, left, right, feature, threshold);
     }
 
     /**
@@ -139,6 +153,7 @@ public final class TreeEnsembleScorer {
     }
 
     /** Number of input features, in the model's own order. */
+    @Override
     public int featureCount() {
         return featureCount;
     }
@@ -148,19 +163,13 @@ public final class TreeEnsembleScorer {
     }
 
     /** Probability of the positive class for one row ({@link #featureCount()} values, NaN = missing). */
+    @Override
     public double score(float[] x) {
         float[] margins = baseMargins.clone();
-        for (int t = 0; t < roots.length; t++) {
-            int n = roots[t];
-            while (left[n] != LEAF) {
-                float v = x[feature[n]];
-                if (v != v) {
-                    n = defaultLeft[n] ? left[n] : right[n];
-                } else {
-                    n = v < threshold[n] ? left[n] : right[n];
-                }
-            }
-            margins[treeClass[t]] += threshold[n];
+        if (complete != null && !hasMissing(x)) {
+            complete.addLeaves(x, treeClass, margins);
+        } else {
+            walk(x, margins);
         }
         if (!softmax) {
             return 1.0f / (1.0f + (float) Math.exp(-margins[0]));
@@ -175,6 +184,111 @@ public final class TreeEnsembleScorer {
             sum += margins[k];
         }
         return margins[positiveClass] / sum;
+    }
+
+    /** The pointer walk: any depth, and a missing value follows the node's default direction. */
+    private void walk(float[] x, float[] margins) {
+        for (int t = 0; t < roots.length; t++) {
+            int n = roots[t];
+            while (left[n] != LEAF) {
+                float v = x[feature[n]];
+                if (v != v) {
+                    n = defaultLeft[n] ? left[n] : right[n];
+                } else {
+                    n = v < threshold[n] ? left[n] : right[n];
+                }
+            }
+            margins[treeClass[t]] += threshold[n];
+        }
+    }
+
+    private static boolean hasMissing(float[] x) {
+        boolean missing = false;
+        for (float v : x) {
+            missing |= v != v;
+        }
+        return missing;
+    }
+
+    /**
+     * Every tree as a complete binary tree of one depth: split features and thresholds of the
+     * 2^depth - 1 inner slots of each tree, then the 2^depth leaf values of each tree.
+     */
+    private record CompleteTrees(int depth, int[] feature, float[] threshold, float[] leaf) {
+
+        static CompleteTrees of(int[] roots, int[] left, int[] right, int[] feature, float[] threshold) {
+            int depth = 0;
+            for (int root : roots) {
+                depth = Math.max(depth, depth(root, left, right));
+            }
+            if (depth > MAX_COMPLETE_DEPTH) {
+                return null;
+            }
+            int inner = (1 << depth) - 1;
+            CompleteTrees trees = new CompleteTrees(depth, new int[roots.length * inner], new float[roots.length * inner],
+                    new float[roots.length << depth]);
+            for (int t = 0; t < roots.length; t++) {
+                trees.place(t, 0, roots[t], left, right, feature, threshold);
+            }
+            return trees;
+        }
+
+        private static int depth(int node, int[] left, int[] right) {
+            return left[node] == LEAF ? 0 : 1 + Math.max(depth(left[node], left, right), depth(right[node], left, right));
+        }
+
+        /** Puts node {@code node} of the original tree {@code t} at slot {@code slot} of its complete tree. */
+        private void place(int t, int slot, int node, int[] left, int[] right, int[] feature, float[] threshold) {
+            int inner = (1 << depth) - 1;
+            if (slot < inner && left[node] != LEAF) {
+                this.feature[t * inner + slot] = feature[node];
+                this.threshold[t * inner + slot] = threshold[node];
+                place(t, 2 * slot + 1, left[node], left, right, feature, threshold);
+                place(t, 2 * slot + 2, right[node], left, right, feature, threshold);
+            } else if (slot < inner) {
+                // A leaf above the bottom: both sides lead to it, whatever the split says (feature 0, threshold 0).
+                place(t, 2 * slot + 1, node, left, right, feature, threshold);
+                place(t, 2 * slot + 2, node, left, right, feature, threshold);
+            } else {
+                leaf[(t << depth) + slot - inner] = threshold[node];
+            }
+        }
+
+        /** Adds each tree's leaf for row x to its class's margin; x has no missing value. */
+        void addLeaves(float[] x, int[] treeClass, float[] margins) {
+            int inner = (1 << depth) - 1;
+            int trees = treeClass.length;
+            int t = 0;
+            for (; t + 4 <= trees; t += 4) {
+                int b0 = t * inner;
+                int b1 = b0 + inner;
+                int b2 = b1 + inner;
+                int b3 = b2 + inner;
+                int i0 = 0;
+                int i1 = 0;
+                int i2 = 0;
+                int i3 = 0;
+                for (int d = 0; d < depth; d++) {
+                    // value < threshold goes left (2i+1), else right (2i+2): added, not branched on.
+                    i0 = 2 * i0 + 2 - (x[feature[b0 + i0]] < threshold[b0 + i0] ? 1 : 0);
+                    i1 = 2 * i1 + 2 - (x[feature[b1 + i1]] < threshold[b1 + i1] ? 1 : 0);
+                    i2 = 2 * i2 + 2 - (x[feature[b2 + i2]] < threshold[b2 + i2] ? 1 : 0);
+                    i3 = 2 * i3 + 2 - (x[feature[b3 + i3]] < threshold[b3 + i3] ? 1 : 0);
+                }
+                margins[treeClass[t]] += leaf[(t << depth) + i0 - inner];
+                margins[treeClass[t + 1]] += leaf[((t + 1) << depth) + i1 - inner];
+                margins[treeClass[t + 2]] += leaf[((t + 2) << depth) + i2 - inner];
+                margins[treeClass[t + 3]] += leaf[((t + 3) << depth) + i3 - inner];
+            }
+            for (; t < trees; t++) {
+                int base = t * inner;
+                int i = 0;
+                for (int d = 0; d < depth; d++) {
+                    i = 2 * i + 2 - (x[feature[base + i]] < threshold[base + i] ? 1 : 0);
+                }
+                margins[treeClass[t]] += leaf[(t << depth) + i - inner];
+            }
+        }
     }
 
     private static float[] parseFloats(String text) {

@@ -73,8 +73,10 @@ public final class ScoringTopology {
                 Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
                 Materialized.<String, PageStats>as(store(storeType, Stores.PAGE_STATS))
                         .withKeySerde(Serdes.String()).withValueSerde(PageStatsSerde.serde()));
+        // Cached: a session's events within a commit interval read and write the cache, and only
+        // its last state goes to RocksDB and the changelog at the commit.
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                store(storeType, Stores.SESSIONS), Serdes.String(), new SessionStateSerde()));
+                store(storeType, Stores.SESSIONS), Serdes.String(), new SessionStateSerde()).withCachingEnabled());
 
         KStream<byte[], byte[]> events = builder.stream(Topics.EVENTS,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events-source"));
@@ -103,7 +105,7 @@ public final class ScoringTopology {
         KStream<String, SessionOutput.Prediction> predictions = outputs.get("session-prediction")
                 .mapValues(value -> (SessionOutput.Prediction) value, Named.as("as-prediction"));
         predictions.to(Topics.PREDICTIONS, Produced.with(Serdes.String(), OutputJson.predictionSerde()).withName("predictions-sink"));
-        insights(predictions, config, storeType);
+        insights(predictions, config);
         outputs.get("session-example")
                 .mapValues(value -> (SessionOutput.TrainingExample) value, Named.as("as-training-example"))
                 .to(Topics.TRAINING_EXAMPLES, Produced.with(Serdes.String(), OutputJson.trainingExampleSerde())
@@ -123,17 +125,18 @@ public final class ScoringTopology {
      * One final record per shop and 1-minute event-time window, after the grace period: a repartition
      * by shop, a windowed aggregate of counters, and suppression until the window closes.
      */
-    private static void insights(KStream<String, SessionOutput.Prediction> predictions, ScoringConfig config,
-                                 ScoringConfig.StoreType storeType) {
+    private static void insights(KStream<String, SessionOutput.Prediction> predictions, ScoringConfig config) {
         predictions
                 .process(KeyByShop::new, Named.as("key-by-shop"))
                 .groupByKey(Grouped.with(Stores.PREDICTIONS_BY_SHOP, Serdes.String(), InsightInput.serde()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(INSIGHT_WINDOW, config.get(ScoringConfig.INSIGHTS_GRACE)))
                 .aggregate(() -> ShopInsight.EMPTY, (shop, in, total) -> total.add(in), Named.as("insights-aggregate"),
+                        // In memory whatever the session store's type: a few windows per shop, small, and
+                        // restored from the changelog. A RocksDB window store opens a database per
+                        // minute of event time, which a backlog replayed in seconds pays for dearly.
                         Materialized.<String, ShopInsight, WindowStore<Bytes, byte[]>>as(Stores.INSIGHTS)
                                 .withKeySerde(Serdes.String()).withValueSerde(ShopInsight.serde())
-                                .withStoreType(storeType == ScoringConfig.StoreType.IN_MEMORY
-                                        ? Materialized.StoreType.IN_MEMORY : Materialized.StoreType.ROCKS_DB))
+                                .withStoreType(Materialized.StoreType.IN_MEMORY))
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(Stores.INSIGHTS_SUPPRESSION))
                 .toStream(Named.as("insights-final"))
                 .map((window, total) -> KeyValue.pair(window.key(),

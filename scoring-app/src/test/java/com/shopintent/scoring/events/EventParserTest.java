@@ -151,4 +151,24 @@ class EventParserTest {
         assertThat(rejection.reason().code()).isEqualTo(reason);
         assertThat(rejection.detail()).isNotBlank();
     }
+
+    @Test
+    void readsTimestampsAsInstantParseDoes() throws Exception {
+        // Random instants from 1970 to 2100 (leap days included), written with 0 to 9 fraction digits.
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            java.time.Instant instant = java.time.Instant.ofEpochSecond(random.nextLong(0, 4_102_444_800L), random.nextInt(1_000_000_000));
+            int fractionDigits = random.nextInt(10);
+            String text = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss" + (fractionDigits == 0 ? "" : "." + "S".repeat(fractionDigits)))
+                    .withZone(java.time.ZoneOffset.UTC).format(instant) + "Z";
+            java.time.Instant expected = java.time.Instant.parse(text);
+            assertThat(EventParser.timestamp(text)).as(text).isEqualTo(expected.getEpochSecond() * 1_000_000_000L + expected.getNano());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2026-02-29T00:00:00Z", "2025-04-31T00:00:00Z", "2026-00-10T00:00:00Z", "2026-01-32T00:00:00Z", "0000-01-01T00:00:00Z"})
+    void refusesImpossibleDates(String text) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventParser.timestamp(text)).hasMessageContaining("not an ISO-8601 UTC instant");
+    }
 }

@@ -1,6 +1,6 @@
 package com.shopintent.scoring.bench;
 
-import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.features.DatasetReader;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ModelTrainer;
@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Not a test: the cost of scoring one row with the stream's scorer, with xgboost4j one row at a
  * time (a DMatrix per event, as an embedded-model tutorial does) and with xgboost4j 1,000 rows at
- * a time, on the same trees and the data set's rows. Run by hand (docs/MODEL.md says how).
+ * a time, on the same trees and the data set's rows. Run by {@code ./scoring bench} ({@link ScorerMicrobenchmark}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,7 +55,7 @@ public class ScorerBenchmark {
         TrainingSettings defaults = TrainingSettings.defaults(42);
         TrainingSettings settings = new TrainingSettings(150, defaults.eta(), depth, defaults.minChildWeight(), defaults.subsample(),
                 defaults.featureSubsample(), defaults.lambda(), defaults.alpha(), defaults.testFraction(), defaults.seed(), defaults.threads());
-        List<DatasetRow> data = TestModels.shippedRows();
+        List<DatasetRow> data = DatasetReader.shipped();
         Path dir = Files.createTempDirectory("scorer-benchmark");
         ModelTrainer.Trained trained = new ModelTrainer().train(data, settings);
         ModelPackage.write(dir, trained, settings, "shipped", "");

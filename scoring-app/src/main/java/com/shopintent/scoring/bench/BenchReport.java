@@ -1,0 +1,185 @@
+package com.shopintent.scoring.bench;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.loadgen.LoadReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything one {@code ./scoring bench} run measured, and how it is written: {@code
+ * benchmarks.json} (every figure), the generated part of {@code benchmarks.md} (the text around
+ * it is kept, so the notes on what was tried stay with the numbers) and the charts.
+ *
+ * @param machine cores, JDK, Kafka version, CPU
+ * @param settings what the run was asked to do
+ * @param drains every drain, in the order run
+ * @param latency the open-loop runs, by processing guarantee
+ * @param rssSamples resident memory of the exactly-once process during the soak: [seconds since the latency run ended, MB]
+ * @param scorer the JMH results
+ */
+record BenchReport(Map<String, Object> machine, Map<String, Object> settings, List<DrainRun> drains,
+                   Map<String, LatencyRun> latency, List<double[]> rssSamples, List<ScorerMicrobenchmark.Result> scorer) {
+
+    static final String PASSTHROUGH = "A passthrough";
+    static final String PIPELINE = "B pipeline";
+    static final String NAIVE = "C naive";
+    static final String EXACTLY_ONCE = "exactly_once_v2";
+    static final String AT_LEAST_ONCE = "at_least_once";
+    /** The depth of the target model (150 rounds of depth 6). */
+    static final int TARGET_DEPTH = 6;
+    private static final String BEGIN = "<!-- bench:begin (written by ./scoring bench; edit outside these markers) -->";
+    private static final String END = "<!-- bench:end -->";
+
+    /** One variant draining the backlog once. */
+    record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond) {
+    }
+
+    /** One open-loop run: the load generator's report, the start-to-ready time and the memory after it. */
+    record LatencyRun(LoadReport load, double startToReadySeconds, double rssMbAfter) {
+    }
+
+    List<Double> rates(String variant) {
+        return drains.stream().filter(d -> d.variant().equals(variant)).map(DrainRun::eventsPerSecond).toList();
+    }
+
+    double median(String variant) {
+        return median(rates(variant));
+    }
+
+    /** Ratio of two variants run by run (the runs alternate, so each pair saw the same machine). */
+    List<Double> ratios(String numerator, String denominator) {
+        List<Double> top = rates(numerator);
+        List<Double> bottom = rates(denominator);
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+            out.add(top.get(i) / bottom.get(i));
+        }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private double scorerMicros(String benchmark) {
+        return scorer.stream().filter(r -> r.benchmark().equals(benchmark) && r.depth() == TARGET_DEPTH)
+                .mapToDouble(ScorerMicrobenchmark.Result::microsPerRow).findFirst().orElse(Double.NaN);
+    }
+
+    private double latencyP99(String guarantee) {
+        LatencyRun run = latency.get(guarantee);
+        return run == null ? Double.NaN : run.load().latencyMs().p99();
+    }
+
+    /** The figures, the keys first. */
+    Map<String, Object> figures() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("passthrough_eps", median(PASSTHROUGH));
+        out.put("pipeline_eps", median(PIPELINE));
+        out.put("naive_eps", median(NAIVE));
+        out.put("ratio_pipeline_vs_passthrough", median(ratios(PIPELINE, PASSTHROUGH)));
+        out.put("ratio_pipeline_vs_naive", median(ratios(PIPELINE, NAIVE)));
+        out.put("latency_eos_p99_ms", latencyP99(EXACTLY_ONCE));
+        out.put("latency_alos_p99_ms", latencyP99(AT_LEAST_ONCE));
+        out.put("scorer_us_per_row", scorerMicros("scorerSingleRow"));
+        out.put("xgboost4j_single_row_us", scorerMicros("xgboost4jSingleRow"));
+        out.put("xgboost4j_batch_1000_us_per_row", scorerMicros("xgboost4jBatchPerRow"));
+        LatencyRun eos = latency.get(EXACTLY_ONCE);
+        out.put("start_to_ready_s", eos == null ? Double.NaN : eos.startToReadySeconds());
+        out.put("rss_mb_after_latency_run", eos == null ? Double.NaN : eos.rssMbAfter());
+        out.put("rss_mb_10_min_later", rssSamples.isEmpty() ? Double.NaN : rssSamples.get(rssSamples.size() - 1)[1]);
+        out.put("machine", machine);
+        out.put("settings", settings);
+        out.put("ratios_pipeline_vs_passthrough", ratios(PIPELINE, PASSTHROUGH));
+        out.put("ratios_pipeline_vs_naive", ratios(PIPELINE, NAIVE));
+        out.put("drains", drains);
+        out.put("latency", latency);
+        out.put("rss_samples_s_mb", rssSamples);
+        out.put("scorer", scorer);
+        return out;
+    }
+
+    void write(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("benchmarks.json").toFile(), figures());
+            Path markdown = dir.resolve("benchmarks.md");
+            String old = Files.exists(markdown) ? Files.readString(markdown) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
+            int begin = old.indexOf(BEGIN);
+            int end = old.indexOf(END);
+            if (begin < 0 || end < begin) {
+                throw new IllegalStateException(markdown + " has lost its markers " + BEGIN + " ... " + END + "; put them back where the tables go");
+            }
+            Files.writeString(markdown, old.substring(0, begin) + BEGIN + "\n" + markdown() + END + old.substring(end + END.length()),
+                    StandardCharsets.UTF_8);
+            BenchCharts.write(this, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark report to " + dir, e);
+        }
+    }
+
+    /** The generated tables. */
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("\n## Machine and settings\n\n| | |\n|---|---|\n");
+        machine.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+        settings.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+
+        md.append("\n## Throughput (drain of the same backlog, runs alternating A B C)\n\n");
+        md.append("| variant | events/s, median | min | max | runs |\n|---|---:|---:|---:|---|\n");
+        for (String variant : List.of(PASSTHROUGH, PIPELINE, NAIVE)) {
+            List<Double> rates = rates(variant);
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s |%n", variant, median(rates),
+                    rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), list(rates, "%,.0f")));
+        }
+        md.append(String.format(Locale.ROOT, "%n| ratio | median | run by run |%n|---|---:|---|%n| B/A | %.2f | %s |%n| B/C | %.1f | %s |%n",
+                median(ratios(PIPELINE, PASSTHROUGH)), list(ratios(PIPELINE, PASSTHROUGH), "%.2f"),
+                median(ratios(PIPELINE, NAIVE)), list(ratios(PIPELINE, NAIVE), "%.1f")));
+        md.append("\n![throughput](benchmarks-throughput.png)\n");
+
+        md.append("\n## End-to-end latency, open loop\n\n");
+        md.append("| guarantee | target rate | achieved | sent | predicted | missing | duplicated | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | start to ready s | RSS after MB |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        latency.forEach((guarantee, run) -> {
+            LoadReport r = run.load();
+            LoadReport.Latency l = r.latencyMs();
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f |%n",
+                    guarantee, r.targetRate(), r.eventsPerSecond(), r.produced(), r.predicted(), r.missing(), r.duplicated(),
+                    l.p50(), l.p95(), l.p99(), l.p999(), l.max(), run.startToReadySeconds(), run.rssMbAfter()));
+        });
+        md.append("\n![latency](benchmarks-latency.png)\n");
+        if (!rssSamples.isEmpty()) {
+            md.append("\n## Memory while the load goes on (exactly-once process)\n\n| seconds after the latency run | RSS MB |\n|---:|---:|\n");
+            for (double[] sample : rssSamples) {
+                md.append(String.format(Locale.ROOT, "| %.0f | %.0f |%n", sample[0], sample[1]));
+            }
+        }
+        if (!scorer.isEmpty()) {
+            md.append("\n## Scorer microbenchmark (JMH, one row per call, µs per row)\n\n| benchmark | depth | µs/row | ± (99.9 %) |\n|---|---:|---:|---:|\n");
+            for (ScorerMicrobenchmark.Result r : scorer) {
+                md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", r.benchmark(), r.depth(), r.microsPerRow(), r.error()));
+            }
+        }
+        md.append('\n');
+        return md.toString();
+    }
+
+    private static String list(List<Double> values, String format) {
+        return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
+    }
+}

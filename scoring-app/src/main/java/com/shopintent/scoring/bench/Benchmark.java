@@ -1,0 +1,295 @@
+package com.shopintent.scoring.bench;
+
+import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.loadgen.LoadGenerator;
+import com.shopintent.scoring.loadgen.LoadReport;
+import com.shopintent.scoring.runtime.TopicPlan;
+import com.shopintent.scoring.topology.ScoringTopology;
+import com.shopintent.scoring.topology.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.common.utils.Utils;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * One benchmark run against a broker: a backlog of replayed sessions drained by the pass-through
+ * baseline (A), the pipeline as shipped (B) and the pipeline with a naive scorer (C), in turn and
+ * repeated; then the pipeline under open-loop load at a fixed rate with exactly-once and with
+ * at-least-once, with its start-to-ready time and its memory; then the scorer microbenchmark.
+ * Every variant runs as a process of its own with the same settings, so the ratios compare like
+ * with like on whatever the machine is doing at the time.
+ */
+public final class Benchmark {
+
+    /**
+     * What to run.
+     *
+     * @param events size of the backlog the variants drain
+     * @param runs how many times each variant drains it (A B C, A B C, ...)
+     * @param rate events/s of the open-loop latency runs
+     * @param soak how long the exactly-once process stays under that load after its latency run, for its memory
+     * @param jvmOptions options of each variant's JVM
+     * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
+     */
+    public record Settings(long events, int runs, double rate, Duration latencyDuration, Duration soak, Duration soakSampleEvery,
+                           List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime, Duration drainTimeout) {
+    }
+
+    private static final int SHOPS = 500;
+    private static final double SPEED_UP = 60;
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+    private final ScoringConfig config;
+    private final Path modelDir;
+    private final List<DatasetRow> rows;
+    private final Settings settings;
+    private final Path work;
+    private final PrintWriter out;
+    private final Consumer<LoadGenerator.Progress> progress;
+
+    /**
+     * @param config the broker and the Streams settings every variant runs with
+     * @param work a directory of this run's own for state directories and logs
+     * @param progress live progress of the open-loop runs
+     */
+    public Benchmark(ScoringConfig config, Path modelDir, List<DatasetRow> rows, Settings settings, Path work, PrintWriter out,
+                     Consumer<LoadGenerator.Progress> progress) {
+        this.config = config;
+        this.modelDir = modelDir;
+        this.rows = rows;
+        this.settings = settings;
+        this.work = work;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    /** Runs everything and writes the report into {@code reportDir}. */
+    public void run(Path reportDir) throws InterruptedException, ExecutionException, RunnerException {
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            new TopicPlan(config).apply(admin);
+            createPassThroughOutput(admin);
+            say("pre-producing %,d events of replayed sessions from %d shops to %s", settings.events(), SHOPS, Topics.EVENTS);
+            loadGenerator(Duration.ofSeconds(1)).preload(settings.events());
+            Map<TopicPartition, Long> end = endOffsets(admin);
+
+            List<BenchReport.DrainRun> drains = new ArrayList<>();
+            for (int run = 1; run <= settings.runs(); run++) {
+                drains.add(drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), end));
+                drains.add(drain(admin, BenchReport.PIPELINE, run, List.of(PIPELINE_MAIN, "run"), end));
+                drains.add(drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), end));
+            }
+
+            // The latency runs start at the end of the topic, not behind the backlog.
+            admin.deleteRecords(endOffsets(admin).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
+            Map<String, BenchReport.LatencyRun> latency = new LinkedHashMap<>();
+            List<double[]> rss = new ArrayList<>();
+            latency.put(BenchReport.EXACTLY_ONCE, latencyRun(BenchReport.EXACTLY_ONCE, settings.soak(), rss));
+            latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
+
+            List<ScorerMicrobenchmark.Result> scorer = settings.jmhIterations() == 0 ? List.of()
+                    : ScorerMicrobenchmark.run(settings.jmhIterations(), TimeValue.milliseconds(settings.jmhIterationTime().toMillis()));
+            BenchReport report = new BenchReport(machine(), settingsInForce(), drains, latency, rss, scorer);
+            report.write(reportDir);
+            out.print(report.markdown());
+            out.flush();
+        }
+    }
+
+    /** Variant B is the product's own entry point, as deployed. */
+    private static final String PIPELINE_MAIN = "com.shopintent.scoring.cli.ScoringCli";
+
+    private BenchReport.DrainRun drain(Admin admin, String variant, int run, List<String> main, Map<TopicPartition, Long> end)
+            throws InterruptedException, ExecutionException {
+        String applicationId = "bench-" + variant.substring(0, 1).toLowerCase() + "-" + run;
+        say("run %d, %s: draining as %s", run, variant, applicationId);
+        Drain drain;
+        try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
+                work.resolve(applicationId + ".log"))) {
+            drain = Drain.await(admin, applicationId, end, settings.drainTimeout(), process::requireAlive);
+        }
+        say("  %,.0f events/s (%,d events in %.1f s)", drain.eventsPerSecond(), drain.events(), drain.seconds());
+        cleanUp(admin, applicationId);
+        return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond());
+    }
+
+    private BenchReport.LatencyRun latencyRun(String guarantee, Duration soak, List<double[]> rss) throws InterruptedException {
+        String applicationId = "bench-latency-" + guarantee.replace('_', '-');
+        int port = freePort();
+        say("latency, %s: starting the pipeline", guarantee);
+        try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), List.of(PIPELINE_MAIN, "run"),
+                environment(applicationId, Map.of("SCORING_PROCESSING_GUARANTEE", guarantee, "SCORING_HTTP_PORT", Integer.toString(port))),
+                work.resolve(applicationId + ".log"))) {
+            double ready = process.awaitReady(port, READY_TIMEOUT);
+            say("  ready %.2f s after its launch; %,.0f events/s for %d s, open loop", ready, settings.rate(), settings.latencyDuration().toSeconds());
+            LoadReport load = loadGenerator(settings.latencyDuration()).run(progress, Duration.ofSeconds(5));
+            process.requireAlive();
+            double rssAfter = process.rssMb();
+            say("  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms; RSS %.0f MB", load.latencyMs().p50(), load.latencyMs().p99(),
+                    load.latencyMs().p999(), rssAfter);
+            if (!soak.isZero()) {
+                soak(process, soak, rss);
+            }
+            return new BenchReport.LatencyRun(load, ready, rssAfter);
+        }
+    }
+
+    /** Keeps the load on for {@code soak}, sampling the process's memory as it goes. */
+    private void soak(TargetProcess process, Duration soak, List<double[]> rss) throws InterruptedException {
+        say("  keeping the load on for %s, sampling memory every %s", soak, settings.soakSampleEvery());
+        long start = System.nanoTime();
+        Thread sampler = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(settings.soakSampleEvery().toMillis());
+                    double mb = process.rssMb();
+                    synchronized (rss) {
+                        rss.add(new double[] {(System.nanoTime() - start) / 1e9, mb});
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-rss-sampler");
+        sampler.start();
+        try {
+            loadGenerator(soak).run(progress, Duration.ofSeconds(30));
+        } finally {
+            sampler.interrupt();
+            sampler.join();
+        }
+        process.requireAlive();
+        synchronized (rss) {
+            rss.add(new double[] {(System.nanoTime() - start) / 1e9, process.rssMb()});
+        }
+    }
+
+    private LoadGenerator loadGenerator(Duration duration) {
+        return new LoadGenerator(config.clientProperties(), rows, config.get(ScoringConfig.SPECIAL_DAYS),
+                new LoadGenerator.Settings(settings.rate(), duration, SHOPS, 0, 1, SPEED_UP, Duration.ofSeconds(60)));
+    }
+
+    /** The variant's settings: this process's SCORING_* environment (inherited), with its own identity and files. */
+    private Map<String, String> environment(String applicationId, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SCORING_BOOTSTRAP_SERVERS", config.get(ScoringConfig.BOOTSTRAP_SERVERS));
+        env.put("SCORING_APPLICATION_ID", applicationId);
+        env.put("SCORING_STATE_DIR", work.resolve(applicationId).toString());
+        env.put("SCORING_MODEL_DIR", modelDir.toString());
+        env.put("SCORING_PARTITIONS", Integer.toString(config.get(ScoringConfig.PARTITIONS)));
+        env.put("SCORING_REPLICATION_FACTOR", Integer.toString(config.get(ScoringConfig.REPLICATION_FACTOR)));
+        env.put("SCORING_HTTP_PORT", Integer.toString(freePort()));
+        env.putAll(extra);
+        return env;
+    }
+
+    /**
+     * Removes what a finished variant leaves on the broker and on disk, so runs do not add up. Its
+     * consumer group stays: Kafka Streams leaves it on close only as a static member, so it holds a
+     * member until the session times out; it has no data to speak of.
+     */
+    private void cleanUp(Admin admin, String applicationId) {
+        // The pass-through has no internal topics: deleting them fails, harmlessly, unawaited.
+        admin.deleteTopics(ScoringTopology.internalTopics(applicationId));
+        try {
+            Utils.delete(work.resolve(applicationId).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the state of " + applicationId, e);
+        }
+    }
+
+    private void createPassThroughOutput(Admin admin) throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(List.of(new NewTopic(PassThroughTopology.OUTPUT, Optional.of(config.get(ScoringConfig.PARTITIONS)),
+                    Optional.empty()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS).partitions()
+                .forEach(p -> request.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((partition, info) -> end.put(partition, info.offset()));
+        return end;
+    }
+
+    private Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", cpuModel());
+        machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("kafka", AppInfoParser.getVersion());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("broker", "one KRaft node on the same machine");
+        return machine;
+    }
+
+    private Map<String, Object> settingsInForce() {
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("events", settings.events());
+        in.put("partitions", config.get(ScoringConfig.PARTITIONS));
+        in.put("runs", settings.runs());
+        in.put("processing_guarantee", config.get(ScoringConfig.PROCESSING_GUARANTEE));
+        in.put("stream_threads", config.get(ScoringConfig.NUM_STREAM_THREADS));
+        in.put("commit_interval_ms", config.get(ScoringConfig.COMMIT_INTERVAL).toMillis());
+        in.put("state_store", config.get(ScoringConfig.STATE_STORE).toString());
+        in.put("prediction_cache", config.get(ScoringConfig.CACHE).toString());
+        in.put("kafka_overrides", config.clientProperties().keySet().stream().filter(k -> !k.equals("bootstrap.servers")).sorted().toList());
+        in.put("jvm_options", String.join(" ", settings.jvmOptions()));
+        in.put("latency_rate", settings.rate());
+        in.put("latency_seconds", settings.latencyDuration().toSeconds());
+        in.put("soak_seconds", settings.soak().toSeconds());
+        in.put("shops", SHOPS);
+        return in;
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private void say(String format, Object... args) {
+        out.printf(format + "%n", args);
+        out.flush();
+    }
+}

@@ -1,0 +1,108 @@
+package com.shopintent.scoring.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One variant under test as a JVM of its own, started from this program's own class path, so
+ * each run starts cold and its memory is its own to measure. Its output goes to a log file.
+ */
+final class TargetProcess implements AutoCloseable {
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final long startedNanos;
+    private final Path log;
+
+    private TargetProcess(Process process, long startedNanos, Path log) {
+        this.process = process;
+        this.startedNanos = startedNanos;
+        this.log = log;
+    }
+
+    /**
+     * @param jvmOptions options of the JVM (heap size among them)
+     * @param mainAndArgs the main class and its arguments
+     * @param environment added to this process's environment (which the variant inherits, SCORING_* settings included)
+     */
+    static TargetProcess start(List<String> jvmOptions, List<String> mainAndArgs, Map<String, String> environment, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        long started = System.nanoTime();
+        try {
+            return new TargetProcess(builder.start(), started, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * Polls the process's /ready until it answers 200; the seconds from its launch, or throws when
+     * it exits or the timeout passes.
+     */
+    double awaitReady(int httpPort, Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready"))
+                .timeout(Duration.ofMillis(500)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            requireAlive();
+            try {
+                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - startedNanos) / 1e9;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("not ready within " + timeout + "; see " + log);
+    }
+
+    void requireAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the process under test exited with " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    /** Resident set size, from /proc (Linux), in MB. */
+    double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the memory of process " + process.pid(), e);
+        }
+        throw new IllegalStateException("no VmRSS for process " + process.pid());
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod: the variant commits and leaves; killed if it takes too long. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
