@@ -86,7 +86,10 @@ final class DemoCommand implements Callable<Integer> {
                     "SCORING_PARTITIONS", Integer.toString(partitions),
                     "SCORING_REPLICATION_FACTOR", "1",
                     // Event time runs speed-up times faster here: two seconds of wall-clock grace.
-                    "SCORING_INSIGHTS_GRACE", Duration.ofMillis((long) Math.min(2000 * load.speedUp, 3_600_000)).toString()));
+                    "SCORING_INSIGHTS_GRACE", Duration.ofMillis((long) Math.min(2000 * load.speedUp, 3_600_000)).toString(),
+                    // The last events are duration x speed-up ahead of the wall clock; this broker accepts any timestamp.
+                    "SCORING_MAX_EVENT_AHEAD", Duration.ofMillis((long) Math.min(load.duration.toMillis() * load.speedUp,
+                            Duration.ofDays(3000).toMillis())).plusHours(1).toString()));
             try (Admin admin = Admin.create(config.clientProperties())) {
                 new TopicPlan(config).apply(admin);
             }

@@ -76,6 +76,16 @@ public final class ScoringConfig {
     public static final Setting<Duration> INSIGHTS_GRACE = Setting.of("SCORING_INSIGHTS_GRACE", "PT10S",
             "an ISO-8601 duration from PT0S to PT1H (how long a 1-minute insight window waits for late events)",
             text -> duration(text, Duration.ZERO, Duration.ofHours(1)));
+    /**
+     * Kafka 4 brokers refuse records timestamped more than an hour ahead of their clock
+     * ({@code log.message.timestamp.after.max.ms}), and outputs carry their event's time: an event
+     * further ahead would fail its prediction's write, stop the application and stop it again after
+     * every restart. It would also move the session clock and the insight windows a day on.
+     */
+    public static final Setting<Duration> MAX_EVENT_AHEAD = Setting.of("SCORING_MAX_EVENT_AHEAD", "PT1H",
+            "an ISO-8601 duration from PT0S to P3650D (how far an event's timestamp may be ahead of this instance's clock;"
+                    + " an event further ahead goes to the dead-letter topic as bad-timestamp)",
+            text -> duration(text, Duration.ZERO, Duration.ofDays(3650)));
     public static final Setting<StoreType> STATE_STORE = Setting.of("SCORING_STATE_STORE", "rocksdb",
             "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
             text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
@@ -122,7 +132,7 @@ public final class ScoringConfig {
     /** Every setting, in the order they are printed. */
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
-            PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES,
+            PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES, MAX_EVENT_AHEAD,
             HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
 

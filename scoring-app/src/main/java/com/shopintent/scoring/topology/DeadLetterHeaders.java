@@ -34,7 +34,7 @@ public final class DeadLetterHeaders {
     static Headers forRejection(Headers original, Rejection rejection, ProcessingContext context) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : original) {
-            if (!header.key().startsWith("scoring.origin.")) {
+            if (!isOrigin(header.key())) {
                 headers.add(header);
             }
         }
@@ -54,6 +54,10 @@ public final class DeadLetterHeaders {
             }
         }
         return headers;
+    }
+
+    static boolean isOrigin(String headerKey) {
+        return headerKey.startsWith("scoring.origin.");
     }
 
     static boolean cameWithoutKey(Headers headers) {

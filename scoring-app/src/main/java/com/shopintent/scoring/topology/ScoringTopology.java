@@ -67,6 +67,7 @@ public final class ScoringTopology {
                                  ScoringMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         EventParser parser = new EventParser(config.get(ScoringConfig.MAX_EVENT_BYTES));
+        Duration maxAhead = config.get(ScoringConfig.MAX_EVENT_AHEAD);
 
         ScoringConfig.StoreType storeType = config.get(ScoringConfig.STATE_STORE);
         builder.globalTable(Topics.PAGE_STATS,
@@ -81,14 +82,14 @@ public final class ScoringTopology {
         KStream<byte[], byte[]> events = builder.stream(Topics.EVENTS,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events-source"));
         Map<String, KStream<String, ParseOutput>> parsed = split(
-                events.process(() -> new EventParseProcessor(parser, metrics), Named.as("parse-events")), "parsed-");
+                events.process(() -> new EventParseProcessor(parser, maxAhead, metrics), Named.as("parse-events")), "parsed-");
 
         KStream<byte[], byte[]> rekeyed = parsed.get("parsed-rekey")
                 .map((key, value) -> KeyValue.pair(Serdes.String().serializer().serialize(null, key),
                         ((ParseOutput.Rekey) value).rawValue()), Named.as("rekey-by-session"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(Stores.EVENTS_BY_SESSION));
         Map<String, KStream<String, ParseOutput>> reparsed = split(
-                rekeyed.process(() -> new EventParseProcessor(parser, metrics), Named.as("parse-rekeyed")), "reparsed-");
+                rekeyed.process(() -> new EventParseProcessor(parser, maxAhead, metrics), Named.as("parse-rekeyed")), "reparsed-");
 
         KStream<String, SessionOutput> sessionOutputs = parsed.get("parsed-valid")
                 .merge(reparsed.get("reparsed-valid"), Named.as("valid-events"))

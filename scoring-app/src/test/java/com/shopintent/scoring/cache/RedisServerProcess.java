@@ -28,8 +28,9 @@ import redis.embedded.core.ExecutableProvider;
  * Started here rather than through embedded-redis's own wrapper because the tests need the
  * process itself: to kill it, restart it on the same port, and pause it with SIGSTOP. A TLS
  * server ({@link #startTls}) listens for TLS only, with the certificate of a {@link TestCertificates}.
+ * Public for the fault-injection ITs of the runtime package, which stop it under a running stream.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
@@ -47,7 +48,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** A server on a free port with these extra options ({@code --requirepass x}, {@code --cluster-enabled yes}). */
-    static RedisServerProcess start(String... extraArgs) {
+    public static RedisServerProcess start(String... extraArgs) {
         return start(null, List.of(extraArgs));
     }
 
@@ -74,12 +75,12 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} for a TLS server. */
-    String uri() {
+    public String uri() {
         return (tls == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
     /** A client of this server, trusting its CA when it is a TLS server; the caller closes it. */
-    RedisClient client() {
+    public RedisClient client() {
         RedisClient client = RedisClient.create(uri());
         if (tls != null) {
             client.setOptions(ClientOptions.builder()
@@ -93,7 +94,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts the server again on the same port, empty (the tests keep no data on disk). */
-    void restart() {
+    public void restart() {
         try {
             startProcess();
         } catch (IOException e) {
@@ -102,7 +103,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Kills the server (SIGKILL), as a crashed node. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
@@ -173,7 +174,7 @@ final class RedisServerProcess implements AutoCloseable {
      * test CA but not the name in it, so this also tells whether a server is up whose certificate
      * names another host.
      */
-    boolean answersPing() {
+    public boolean answersPing() {
         return answersPing(sockets());
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.features.DatasetRow;
+import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
+import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.topology.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +19,16 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +48,8 @@ final class BrokerTestBed implements AutoCloseable {
     /** Relative to the module: the build runs the tests there. */
     private static final Path LOG_ROOT = Path.of("target", "it-logs");
 
+    private static ScoringModel model;
+
     private final Logger log;
     private final Path logs;
     private final Path work;
@@ -49,6 +60,11 @@ final class BrokerTestBed implements AutoCloseable {
 
     /** @param work a directory of the test's own, for state directories */
     BrokerTestBed(Class<?> testClass, String testName, Path work) {
+        this(testClass, testName, work, Map.of());
+    }
+
+    /** @param brokerProperties broker properties on top of {@link EmbeddedKafkaBroker}'s single-node defaults */
+    BrokerTestBed(Class<?> testClass, String testName, Path work, Map<String, String> brokerProperties) {
         this.log = LoggerFactory.getLogger(testClass);
         this.work = work;
         this.logs = LOG_ROOT.resolve(testClass.getSimpleName()).resolve(testName);
@@ -58,7 +74,7 @@ final class BrokerTestBed implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        broker = EmbeddedKafkaBroker.start();
+        broker = EmbeddedKafkaBroker.start(brokerProperties);
         // The broker deletes its directory when it closes; its log is kept with the test's for a failed run.
         closeLater(() -> {
             try {
@@ -106,6 +122,48 @@ final class BrokerTestBed implements AutoCloseable {
 
     ScoringConfig config(String instance) {
         return ScoringConfig.defaults().with(settings(instance));
+    }
+
+    /**
+     * An instance of the application in this JVM with the model of {@link TestModels}, started and ready (Kafka
+     * Streams RUNNING), closed with the test bed.
+     */
+    ScoringApp startApp(String instance, Map<String, String> moreSettings) {
+        ScoringConfig config = config(instance).with(moreSettings);
+        ScoringApp app = closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
+        assertThat(app.notReadyReason()).as("not ready before it starts").hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
+        app.start();
+        // Ready is RUNNING: the model is loaded before the application exists.
+        Await.until(START_TIMEOUT, () -> app.notReadyReason().isEmpty(), () -> "not ready: " + app.notReadyReason());
+        return app;
+    }
+
+    /** Loaded once for all tests: it is read-only, and loading it costs a second. */
+    private static synchronized ScoringModel model() {
+        if (model == null) {
+            model = TestModels.scoringModel();
+        }
+        return model;
+    }
+
+    /** Every dead letter committed so far; call once the application has committed all its input. */
+    List<ConsumerRecord<byte[], byte[]>> readDeadLetters() {
+        Records.Reader deadLetters = reader(Topics.EVENTS_DLQ);
+        deadLetters.readToEnd(OUTPUT_TIMEOUT);
+        return deadLetters.records();
+    }
+
+    /** The partitions of {@link Topics#EVENTS} whose tasks are active on this instance: the sessions it scores. */
+    static Set<Integer> eventPartitions(ScoringApp app) {
+        if (app.state() != KafkaStreams.State.RUNNING && app.state() != KafkaStreams.State.REBALANCING) {
+            return Set.of();
+        }
+        return app.streams().metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(Topics.EVENTS))
+                .map(TopicPartition::partition)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     Records.Reader reader(String topic) {

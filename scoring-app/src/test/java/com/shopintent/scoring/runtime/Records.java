@@ -42,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -131,6 +132,12 @@ final class Records {
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + new String(json, StandardCharsets.UTF_8), e);
         }
+    }
+
+    /** The last header of that name, as UTF-8 text; null when there is none. */
+    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** As a shop's producer would be: idempotent, every record acknowledged by all replicas. */

@@ -3,14 +3,10 @@ package com.shopintent.scoring.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.shopintent.scoring.TestModels;
-import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.metrics.ScoringMetrics;
-import com.shopintent.scoring.model.ActiveModels;
-import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.topology.DeadLetterHeaders;
 import com.shopintent.scoring.topology.Topics;
@@ -32,11 +28,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,7 +37,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -75,8 +67,6 @@ class ScoringPipelineIT {
     private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
     /** Fast enough to keep the tests short, slow enough that a crash or a stop lands while events still come. */
     private static final int EVENTS_PER_SECOND = 500;
-
-    private static ScoringModel model;
 
     @TempDir
     Path work;
@@ -185,14 +175,14 @@ class ScoringPipelineIT {
         Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
         ScoringApp first = startApp("instance-1", Map.of("SCORING_INSTANCE_ID", "scoring-1"));
         ScoringApp second = startApp("instance-2", Map.of("SCORING_INSTANCE_ID", "scoring-2"));
-        Supplier<String> context = () -> "instance 1 " + first.state() + " has partitions " + eventPartitions(first)
-                + " of " + Topics.EVENTS + ", instance 2 " + second.state() + " has " + eventPartitions(second);
+        Supplier<String> context = () -> "instance 1 " + first.state() + " has partitions " + BrokerTestBed.eventPartitions(first)
+                + " of " + Topics.EVENTS + ", instance 2 " + second.state() + " has " + BrokerTestBed.eventPartitions(second);
         // Before any state exists every instance is as good an owner as another, so the partitions are spread.
         Await.until(BrokerTestBed.START_TIMEOUT, () -> first.state() == KafkaStreams.State.RUNNING && second.state() == KafkaStreams.State.RUNNING
-                && !eventPartitions(first).isEmpty() && !eventPartitions(second).isEmpty()
-                && eventPartitions(first).size() + eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
+                && !BrokerTestBed.eventPartitions(first).isEmpty() && !BrokerTestBed.eventPartitions(second).isEmpty()
+                && BrokerTestBed.eventPartitions(first).size() + BrokerTestBed.eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
         bed.mark("two instances running, " + context.get());
-        assertThat(eventPartitions(first)).as("partitions of both instances").doesNotContainAnyElementsOf(eventPartitions(second));
+        assertThat(BrokerTestBed.eventPartitions(first)).as("partitions of both instances").doesNotContainAnyElementsOf(BrokerTestBed.eventPartitions(second));
 
         Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
         Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
@@ -210,7 +200,7 @@ class ScoringPipelineIT {
         bed.mark("closed instance 1 with " + readAtClose + " predictions read for " + sentAtClose
                 + " events sent; sent the other " + (total - sentAtClose));
         Await.until(TAKEOVER_TIMEOUT, () -> second.state() == KafkaStreams.State.RUNNING
-                && eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
+                && BrokerTestBed.eventPartitions(second).size() == BrokerTestBed.PARTITIONS, context);
         bed.mark(String.format("instance 2 took over %.1f s after the close, %s", (System.nanoTime() - closed) / 1e9, context.get()));
         Records.readAllOutput(predictions, total, bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
         Records.readAllOutput(examples, replay.sessionIds().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
@@ -273,14 +263,14 @@ class ScoringPipelineIT {
         badByIndex.forEach((index, bad) -> badBySource.put(written.get(index).partition() + "/" + written.get(index).offset(), bad));
         assertThat(deadLetters.records()).as("dead letters").hasSize(badByIndex.size());
         for (ConsumerRecord<byte[], byte[]> letter : deadLetters.records()) {
-            String source = header(letter, DeadLetterHeaders.SOURCE_PARTITION) + "/" + header(letter, DeadLetterHeaders.SOURCE_OFFSET);
+            String source = Records.header(letter, DeadLetterHeaders.SOURCE_PARTITION) + "/" + Records.header(letter, DeadLetterHeaders.SOURCE_OFFSET);
             Bad bad = badBySource.remove(source);
-            assertThat(bad).as("the bad record at %s of %s (reason %s)", source, Topics.EVENTS, header(letter, DeadLetterHeaders.REASON))
+            assertThat(bad).as("the bad record at %s of %s (reason %s)", source, Topics.EVENTS, Records.header(letter, DeadLetterHeaders.REASON))
                     .isNotNull();
             String as = bad.reason() + " record at " + source;
-            assertThat(header(letter, DeadLetterHeaders.REASON)).as(as).isEqualTo(bad.reason().code());
-            assertThat(header(letter, DeadLetterHeaders.DETAIL)).as(as).isNotBlank();
-            assertThat(header(letter, DeadLetterHeaders.SOURCE_TOPIC)).as(as).isEqualTo(Topics.EVENTS);
+            assertThat(Records.header(letter, DeadLetterHeaders.REASON)).as(as).isEqualTo(bad.reason().code());
+            assertThat(Records.header(letter, DeadLetterHeaders.DETAIL)).as(as).isNotBlank();
+            assertThat(Records.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).as(as).isEqualTo(Topics.EVENTS);
             assertThat(letter.key()).as(as).isEqualTo(bad.record().key());
             assertThat(letter.value()).as(as).isEqualTo(bad.record().value());
         }
@@ -292,7 +282,7 @@ class ScoringPipelineIT {
             String traceparent = traceparentByEventId.get(eventId);
             assertThat(Arrays.stream(prediction.headers().toArray()).map(Header::key)).as("headers of the prediction of %s", eventId)
                     .containsExactlyElementsOf(traceparent == null ? List.of() : List.of(TraceContext.TRACEPARENT));
-            assertThat(header(prediction, TraceContext.TRACEPARENT)).as("traceparent of the prediction of %s", eventId).isEqualTo(traceparent);
+            assertThat(Records.header(prediction, TraceContext.TRACEPARENT)).as("traceparent of the prediction of %s", eventId).isEqualTo(traceparent);
         }
         assertThat(examples.records()).as("training examples without headers").allSatisfy(example ->
                 assertThat(example.headers().toArray()).isEmpty());
@@ -337,45 +327,16 @@ class ScoringPipelineIT {
         assertThat(readDeadLetters()).as("dead letters (a replayed event would be a duplicate-event)").isEmpty();
     }
 
-    private static synchronized ScoringModel model() {
-        if (model == null) {
-            model = TestModels.scoringModel();
-        }
-        return model;
-    }
-
     private ScoringApp startApp(String instance) {
         return startApp(instance, Map.of());
     }
 
     private ScoringApp startApp(String instance, Map<String, String> moreSettings) {
-        ScoringConfig config = bed.config(instance).with(moreSettings);
-        ScoringApp app = bed.closeLater(new ScoringApp(config, () -> ActiveModels.of(model()), ScoringMetrics.inMemory()));
-        assertThat(app.notReadyReason()).as("not ready before it starts").hasValueSatisfying(reason -> assertThat(reason).contains("CREATED"));
-        app.start();
-        // Ready is RUNNING: the model is loaded before the application exists.
-        Await.until(BrokerTestBed.START_TIMEOUT, () -> app.notReadyReason().isEmpty(), () -> "not ready: " + app.notReadyReason());
-        return app;
+        return bed.startApp(instance, moreSettings);
     }
 
-    /** Every dead letter committed so far; call once the application has committed all its input. */
     private List<ConsumerRecord<byte[], byte[]>> readDeadLetters() {
-        Records.Reader deadLetters = bed.reader(Topics.EVENTS_DLQ);
-        deadLetters.readToEnd(BrokerTestBed.OUTPUT_TIMEOUT);
-        return deadLetters.records();
-    }
-
-    /** The partitions of {@link Topics#EVENTS} whose tasks are active on this instance: the sessions it scores. */
-    private static Set<Integer> eventPartitions(ScoringApp app) {
-        if (app.state() != KafkaStreams.State.RUNNING && app.state() != KafkaStreams.State.REBALANCING) {
-            return Set.of();
-        }
-        return app.streams().metadataForLocalThreads().stream()
-                .flatMap(thread -> thread.activeTasks().stream())
-                .flatMap(task -> task.topicPartitions().stream())
-                .filter(partition -> partition.topic().equals(Topics.EVENTS))
-                .map(TopicPartition::partition)
-                .collect(Collectors.toCollection(TreeSet::new));
+        return bed.readDeadLetters();
     }
 
     private static double eventsIn(ScoringApp app) {
@@ -409,10 +370,5 @@ class ScoringPipelineIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,40 @@ class BadInputTopologyTest {
         fixture.send("s-1", Events.of("session_end", "e-2", "s-1", t0.plusSeconds(2)));
 
         assertThat(fixture.readTrainingExamples().get(0).get("PageValues").asDouble()).isZero();
+    }
+
+    @Test
+    void shouldDeadLetterAnEventFurtherAheadOfTheClockThanAllowedAndScoreOnesWithinOrInThePast() {
+        try (TopologyFixture bounded = new TopologyFixture(Map.of("SCORING_STATE_STORE", "in_memory", "SCORING_MAX_EVENT_AHEAD", "PT1H"))) {
+            // The driver's wall clock is at START.
+            bounded.send("s-ahead", Events.pageView("e-1", "s-ahead", t0.plus(Duration.ofDays(1))));
+            bounded.send("s-soon", Events.pageView("e-2", "s-soon", t0.plus(Duration.ofMinutes(59))));
+            bounded.send("s-past", Events.pageView("e-3", "s-past", t0.minus(Duration.ofDays(1))));
+
+            List<TestRecord<byte[], byte[]>> letters = bounded.readDeadLetters();
+            assertThat(letters).hasSize(1);
+            assertThat(TopologyFixture.header(letters.get(0), DeadLetterHeaders.REASON)).isEqualTo("bad-timestamp");
+            assertThat(TopologyFixture.header(letters.get(0), DeadLetterHeaders.DETAIL)).contains("SCORING_MAX_EVENT_AHEAD");
+            assertThat(letters.get(0).key()).isEqualTo("s-ahead".getBytes(StandardCharsets.UTF_8));
+            assertThat(bounded.readPredictions()).extracting(p -> p.get("eventId").asText()).containsExactly("e-2", "e-3");
+        }
+    }
+
+    @Test
+    void shouldNotTrustAShopsCopyOfTheInternalOriginHeaders() {
+        RecordHeaders forged = new RecordHeaders();
+        forged.add("scoring.origin.topic", "elsewhere".getBytes(StandardCharsets.UTF_8));
+        fixture.events.pipeInput(new TestRecord<>("s-1".getBytes(StandardCharsets.UTF_8),
+                "{\"eventId\":".getBytes(StandardCharsets.UTF_8), forged));
+        fixture.send("s-1", Events.pageView("e-1", "s-1", t0));
+
+        TestRecord<byte[], byte[]> letter = fixture.readDeadLetters().get(0);
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.REASON)).isEqualTo("malformed-json");
+        assertThat(letter.key()).isEqualTo("s-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
+        assertThat(TopologyFixture.header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(letter.headers().lastHeader("scoring.origin.topic")).isNull();
+        assertThat(fixture.readPredictions()).hasSize(1);
     }
 
     private static List<String> idsFrom(int from, int to) {

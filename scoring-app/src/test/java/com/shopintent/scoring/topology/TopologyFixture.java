@@ -54,7 +54,9 @@ final class TopologyFixture implements AutoCloseable {
 
     TopologyFixture(Map<String, String> settings, ScoringMetrics metrics) {
         this.metrics = metrics;
-        ScoringConfig config = ScoringConfig.defaults().with(settings);
+        // The driver's wall clock stands at START while tests send sessions hours long; the bound on
+        // events ahead of the clock has a test of its own, which sets it.
+        ScoringConfig config = ScoringConfig.defaults().with(Map.of("SCORING_MAX_EVENT_AHEAD", "P3650D")).with(settings);
         Properties props = config.streamsProperties();
         props.put("state.dir", java.nio.file.Path.of("target", "ttd-state", Long.toString(System.nanoTime())).toAbsolutePath().toString());
         cache = PredictionCache.fromConfig(config, metrics);
