@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -271,7 +272,7 @@ public final class ScoringConfig {
         return problems;
     }
 
-    private void conflicts(Setting<?> shortcut, java.util.Collection<String> properties, List<String> problems) {
+    private void conflicts(Setting<?> shortcut, Collection<String> properties, List<String> problems) {
         for (String property : properties) {
             if (kafkaProperties.containsKey(property)) {
                 problems.add(shortcut.env() + " sets " + property + ", and so does " + KAFKA_PREFIX
