@@ -5,6 +5,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -55,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * A Redis that is down at start is connected to in the background, every {@link #OPEN_WAIT}; once
  * an attempt has failed, reads count as failures (as while disconnected later), so the breaker
- * opens and the errors show in the meters, also when the cause is TLS (an untrusted certificate).
+ * opens and the errors show in the meters, also when the cause is TLS (an untrusted certificate)
+ * or refused credentials. Each new reason is logged once (refused credentials as such), not
+ * every retry.
  *
  * <p>TLS ({@code rediss://}) verifies the server's certificate against the given CA file, or the
  * JDK's trust store, and checks that it names the host of the URI.
@@ -86,11 +90,16 @@ public final class RedisTier implements AutoCloseable {
     private final SetArgs expiry;
     private final CircuitBreaker breaker;
     private final AtomicInteger writesInFlight = new AtomicInteger();
+    private final AtomicInteger failedConnects = new AtomicInteger();
+    /** The user the URIs authenticate as, for messages. */
+    private final String user;
     private final ScheduledExecutorService connector;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisStringAsyncCommands<String, byte[]> commands;
     /** Why the last connection attempt failed, while there is no connection yet. */
     private volatile Throwable connectFailure;
+    /** The reason last logged for a failed connect: a retry every second for the same reason logs nothing new. */
+    private volatile String reportedFailure;
     private volatile boolean closed;
 
     /**
@@ -100,6 +109,7 @@ public final class RedisTier implements AutoCloseable {
      */
     public RedisTier(List<RedisURI> uris, boolean cluster, Path trustedCa, Duration timeout, Duration ttl) {
         this.cluster = cluster;
+        this.user = username(uris.get(0));
         this.timeoutNanos = timeout.toNanos();
         this.expiry = SetArgs.Builder.px(ttl.toMillis());
         this.breaker = CircuitBreaker.of("redis", CircuitBreakerConfig.custom()
@@ -155,14 +165,27 @@ public final class RedisTier implements AutoCloseable {
         future.whenComplete((connected, failure) -> {
             if (failure != null) {
                 connectFailure = failure;
-                LOG.warn("Cannot connect to Redis at {} ({}); scoring goes on without the Redis tier, retrying in {}",
-                        uri.getHost() + ":" + uri.getPort(), causes(failure), OPEN_WAIT);
+                failedConnects.incrementAndGet();
+                String reason = causes(failure);
+                if (!reason.equals(reportedFailure)) {
+                    reportedFailure = reason;
+                    if (credentialsRefused(failure)) {
+                        // The user name, never the password: the URI is a secret setting.
+                        LOG.warn("Redis at {} refused the credentials of user '{}' in SCORING_REDIS_URI ({}); scoring goes on without"
+                                        + " the Redis tier, retrying every {}", uri.getHost() + ":" + uri.getPort(),
+                                user, reason, OPEN_WAIT);
+                    } else {
+                        LOG.warn("Cannot connect to Redis at {} ({}); scoring goes on without the Redis tier, retrying every {}",
+                                uri.getHost() + ":" + uri.getPort(), reason, OPEN_WAIT);
+                    }
+                }
                 if (!closed) {
                     connector.schedule(() -> connect(uri), OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 }
                 return;
             }
             connection = connected;
+            reportedFailure = null;
             commands = connected instanceof StatefulRedisClusterConnection<String, byte[]> c
                     ? c.async() : ((StatefulRedisConnection<String, byte[]>) connected).async();
             LOG.info("Connected to Redis{} at {}", cluster ? " cluster" : "", uri.getHost() + ":" + uri.getPort());
@@ -170,6 +193,30 @@ public final class RedisTier implements AutoCloseable {
                 connected.closeAsync();
             }
         });
+    }
+
+    /**
+     * The user of the URI ({@code default} when it names none), for messages. The credentials of a parsed URI
+     * are fixed, so resolving them does not wait; this runs on the caller's thread, never on an event loop.
+     */
+    private static String username(RedisURI uri) {
+        RedisCredentialsProvider provider = uri.getCredentialsProvider();
+        RedisCredentials credentials = provider == null ? null : provider.resolveCredentials().block(Duration.ofSeconds(1));
+        return credentials != null && credentials.hasUsername() ? credentials.getUsername() : "default";
+    }
+
+    /**
+     * Whether Redis refused the credentials: a wrong user or password ({@code WRONGPASS}), none where one is
+     * required ({@code NOAUTH}), or a user without the right to connect ({@code NOPERM} on HELLO or AUTH).
+     */
+    static boolean credentialsRefused(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The messages of an exception and its causes: Lettuce's own says little ("Unable to connect"). */
@@ -184,6 +231,11 @@ public final class RedisTier implements AutoCloseable {
     /** True once a connection is established (it reconnects by itself afterwards). */
     public boolean connected() {
         return commands != null;
+    }
+
+    /** Connection attempts that failed, the first one's and retries. */
+    int failedConnects() {
+        return failedConnects.get();
     }
 
     /** Writes sent and not yet answered. */

@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -120,6 +121,25 @@ public final class ScoringConfig {
             "an ISO-8601 duration from PT0.001S to PT1S (longest wait of the stream thread for one Redis command)",
             text -> duration(text, Duration.ofMillis(1), Duration.ofSeconds(1)));
 
+    /*
+     * Shortcuts for the usual secured cluster (Strimzi's TLS listener with SCRAM-SHA-512 users), so
+     * that a pod needs a user name, a mounted password file and a mounted CA instead of a JAAS line.
+     * They share the pass-through prefix because they are Kafka's settings; no Kafka client or
+     * Streams property has these names (ScoringConfigTest checks), and a setting name wins.
+     */
+    public static final Setting<String> KAFKA_SASL_USERNAME = Setting.of("SCORING_KAFKA_SASL_USERNAME", null,
+            "(unset: no SASL unless passed through) the Kafka user: every client then authenticates with SCRAM-SHA-512 over TLS"
+                    + " (SASL_SSL); needs SCORING_KAFKA_SASL_PASSWORD_FILE or SCORING_KAFKA_SASL_PASSWORD",
+            ScoringConfig::saslText);
+    public static final Setting<Path> KAFKA_SASL_PASSWORD_FILE = Setting.of("SCORING_KAFKA_SASL_PASSWORD_FILE", null,
+            "a readable, non-empty file holding the Kafka user's password (a trailing newline is ignored), e.g. the key"
+                    + " password of Strimzi's KafkaUser Secret mounted as a file; read once at start", ScoringConfig::readableFile);
+    public static final Setting<String> KAFKA_SASL_PASSWORD = Setting.secret("SCORING_KAFKA_SASL_PASSWORD", null,
+            "the Kafka user's password itself (from a Secret through the environment); prefer the file", ScoringConfig::saslText);
+    public static final Setting<Path> KAFKA_TLS_CA = Setting.of("SCORING_KAFKA_TLS_CA", null,
+            "(unset: the JDK's trust store) a readable PEM file of the CA certificate(s) that signed the brokers' certificates,"
+                    + " e.g. ca.crt of Strimzi's cluster CA Secret; TLS (SSL, or SASL_SSL with a user)", ScoringConfig::pemCertificates);
+
     /** Whether predictions are cached. */
     public enum CacheMode { OFF, ON }
 
@@ -130,7 +150,8 @@ public final class ScoringConfig {
     public enum StoreType { ROCKSDB, IN_MEMORY }
 
     /** Every setting, in the order they are printed. */
-    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE,
+            KAFKA_SASL_PASSWORD, KAFKA_TLS_CA, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES, MAX_EVENT_AHEAD,
             HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
@@ -145,6 +166,8 @@ public final class ScoringConfig {
     /** Read by the ./scoring launcher, not by the application: accepted, not settings. */
     static final List<String> LAUNCHER_VARIABLES = List.of("SCORING_JAVA_OPTS");
     static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
+    static final String SASL_MECHANISM = "SCRAM-SHA-512";
+    static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
     private static final List<String> SECRET_WORDS = List.of("password", "secret", "jaas", "key", "token", "credential");
 
     private final Map<String, String> values;
@@ -163,16 +186,19 @@ public final class ScoringConfig {
         }
         for (Map.Entry<String, String> entry : new TreeMap<>(values).entrySet()) {
             String name = entry.getKey();
+            if (SETTINGS.stream().anyMatch(s -> s.env().equals(name))) {
+                continue;
+            }
             if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
                 kafkaProperties.put(name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), entry.getValue());
-            } else if (name.startsWith(Setting.PREFIX) && !LAUNCHER_VARIABLES.contains(name)
-                    && SETTINGS.stream().noneMatch(s -> s.env().equals(name))) {
+            } else if (name.startsWith(Setting.PREFIX) && !LAUNCHER_VARIABLES.contains(name)) {
                 problems.add(name + " is not a setting; known settings are " + SETTINGS.stream().map(Setting::env).toList()
                         + " and " + KAFKA_PREFIX + "<PROPERTY>");
             }
         }
         if (problems.isEmpty()) {
             problems.addAll(redisProblems());
+            problems.addAll(applyKafkaSecurityShortcuts());
         }
         if (!problems.isEmpty()) {
             throw invalid(problems);
@@ -201,6 +227,90 @@ public final class ScoringConfig {
                     + ": the CA applies to TLS connections only; use rediss:// URIs, or unset " + REDIS_TLS_CA.env());
         }
         return problems;
+    }
+
+    /**
+     * Turns {@link #KAFKA_SASL_USERNAME}, its password and {@link #KAFKA_TLS_CA} into the Kafka client
+     * properties they stand for, added to the pass-through ones; what is wrong in how they combine.
+     * A property both a shortcut and a pass-through variable set is refused rather than one silently
+     * winning: the operator meant one of them.
+     */
+    private List<String> applyKafkaSecurityShortcuts() {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> derived = new LinkedHashMap<>();
+        String username = (String) parsed.get(KAFKA_SASL_USERNAME);
+        Path passwordFile = (Path) parsed.get(KAFKA_SASL_PASSWORD_FILE);
+        String password = (String) parsed.get(KAFKA_SASL_PASSWORD);
+        if (passwordFile != null && password != null) {
+            problems.add(KAFKA_SASL_PASSWORD_FILE.env() + " and " + KAFKA_SASL_PASSWORD.env() + " are both set: give the password once");
+        } else if (username == null && (passwordFile != null || password != null)) {
+            problems.add((passwordFile != null ? KAFKA_SASL_PASSWORD_FILE : KAFKA_SASL_PASSWORD).env() + " is set but "
+                    + KAFKA_SASL_USERNAME.env() + " is unset: a password needs its user");
+        } else if (username != null && passwordFile == null && password == null) {
+            problems.add(KAFKA_SASL_USERNAME.env() + " is set without a password: set " + KAFKA_SASL_PASSWORD_FILE.env() + " (or "
+                    + KAFKA_SASL_PASSWORD.env() + ")");
+        } else if (username != null) {
+            if (passwordFile != null) {
+                try {
+                    password = passwordFromFile(passwordFile);
+                } catch (IllegalArgumentException e) {
+                    problems.add(KAFKA_SASL_PASSWORD_FILE.env() + "='" + passwordFile + "' is invalid: " + e.getMessage());
+                }
+            }
+            derived.put("security.protocol", "SASL_SSL");
+            derived.put("sasl.mechanism", SASL_MECHANISM);
+            derived.put("sasl.jaas.config", SCRAM_LOGIN_MODULE + " required username=\"" + jaasQuoted(username) + "\" password=\""
+                    + jaasQuoted(password == null ? "" : password) + "\";");
+            conflicts(KAFKA_SASL_USERNAME, derived.keySet(), problems);
+        }
+        Path ca = (Path) parsed.get(KAFKA_TLS_CA);
+        if (ca != null) {
+            Map<String, String> tls = new LinkedHashMap<>();
+            tls.put("ssl.truststore.type", "PEM");
+            tls.put("ssl.truststore.location", ca.toString());
+            conflicts(KAFKA_TLS_CA, List.of("ssl.truststore.type", "ssl.truststore.location", "ssl.truststore.certificates"), problems);
+            String protocol = derived.getOrDefault("security.protocol", kafkaProperties.get("security.protocol"));
+            if (protocol == null) {
+                tls.put("security.protocol", "SSL");
+            } else if (!protocol.toUpperCase(Locale.ROOT).endsWith("SSL")) {
+                problems.add(KAFKA_TLS_CA.env() + " is set but security.protocol is " + protocol
+                        + ": the CA applies to TLS only; use SSL or SASL_SSL, or unset " + KAFKA_TLS_CA.env());
+            }
+            derived.putAll(tls);
+        }
+        kafkaProperties.putAll(derived);
+        return problems;
+    }
+
+    private void conflicts(Setting<?> shortcut, Collection<String> properties, List<String> problems) {
+        for (String property : properties) {
+            if (kafkaProperties.containsKey(property)) {
+                problems.add(shortcut.env() + " sets " + property + ", and so does " + KAFKA_PREFIX
+                        + property.toUpperCase(Locale.ROOT).replace('.', '_') + ": use the shortcut or pass the properties through, not both");
+            }
+        }
+    }
+
+    /** The password in the file, without the trailing newline an editor or {@code echo} adds. */
+    private static String passwordFromFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
+        String password = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("the file is empty");
+        }
+        saslText(password);
+        return password;
+    }
+
+    /** A value inside double quotes of a JAAS line: Kafka's parser reads backslash escapes there. */
+    static String jaasQuoted(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** Settings from these variables (typically {@code System.getenv()}); other names are ignored. */
@@ -328,6 +438,26 @@ public final class ScoringConfig {
                 && !lower.endsWith("serializer") && !lower.endsWith(".algorithm");
     }
 
+    /** A user name or password: no line breaks or other control characters, which a JAAS line cannot hold. */
+    private static String saslText(String text) {
+        if (text.chars().anyMatch(Character::isISOControl)) {
+            // The value itself is not repeated: it may be a password.
+            throw new IllegalArgumentException("contains a control character or line break");
+        }
+        return text;
+    }
+
+    private static Path readableFile(String text) {
+        Path file = Path.of(text);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such file, or not a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("not readable");
+        }
+        return file;
+    }
+
     private static String hostPorts(String text) {
         for (String part : text.split(",")) {
             int colon = part.lastIndexOf(':');
@@ -358,13 +488,7 @@ public final class ScoringConfig {
      * so a DER file, which the JDK would parse, is refused here too).
      */
     private static Path pemCertificates(String text) {
-        Path file = Path.of(text);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no such file, or not a file");
-        }
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("not readable");
-        }
+        Path file = readableFile(text);
         byte[] content;
         try {
             content = Files.readAllBytes(file);

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -47,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * hook does the same when this JVM exits without closing it (Ctrl-C); only a SIGKILL of this JVM leaves the
  * child running.
  *
+ * <p>{@link #start(Map, SecuredListener)} adds a third listener for clients, SASL_SSL with SCRAM-SHA-512,
+ * as a secured cluster's clients see it; the PLAINTEXT listener stays for the broker's own inter-broker
+ * traffic and for creating the first SCRAM credentials (a SCRAM user can only be added by a client that is
+ * already authorized). With an authorizer, that listener's principal {@code User:ANONYMOUS} must be a super
+ * user: the broker sends itself transaction markers and registers with its controller through it.
+ *
  * <p>Producers of records larger than 1 MiB must raise their own {@code max.request.size}; the broker accepts
  * up to {@link #MAX_MESSAGE_BYTES}.
  *
@@ -60,6 +67,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private static final String HOST = "127.0.0.1";
+    /** The listener {@link SecuredListener} adds; its properties are {@code listener.name.client.*}. */
+    private static final String SECURED_LISTENER = "CLIENT";
+    private static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
     private static final int NODE_ID = 1;
     /** A modest heap: the broker shares the machine with the application and the build. */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
@@ -106,6 +116,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logbackFile;
     private final int brokerPort;
     private final int controllerPort;
+    /** Null without a secured listener. */
+    private final SecuredListener secured;
+    private final int securedPort;
     private final Thread shutdownHook;
     private final Object lock = new Object();
     /** The broker's JVM, the last one started; guarded by {@link #lock}. */
@@ -113,13 +126,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Set once by {@link #close()} or the shutdown hook; guarded by {@link #lock}. */
     private boolean closed;
 
-    private EmbeddedKafkaBroker(Path directory, int brokerPort, int controllerPort) {
+    /**
+     * A SASL_SSL listener for clients: TLS with this PKCS12 key store (the broker's key and certificate chain; the
+     * key's password is the store's), then SCRAM-SHA-512 against the credentials in the cluster's metadata.
+     * Clients need no certificate of their own.
+     */
+    public record SecuredListener(Path keyStore, String keyStorePassword) {
+    }
+
+    private EmbeddedKafkaBroker(Path directory, int brokerPort, int controllerPort, SecuredListener secured, int securedPort) {
         this.directory = directory;
         this.configFile = directory.resolve("server.properties");
         this.logFile = directory.resolve("broker.log");
         this.logbackFile = directory.resolve("logback.xml");
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.secured = secured;
+        this.securedPort = securedPort;
         this.shutdownHook = new Thread(() -> {
             try {
                 shutDown();
@@ -142,6 +165,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws BrokerException if the broker cannot be started (with the broker log's last lines)
      */
     public static EmbeddedKafkaBroker start(Map<String, String> extraProperties) {
+        return start(extraProperties, null);
+    }
+
+    /**
+     * {@link #start(Map)} with a SASL_SSL listener for clients as well, at {@link #securedBootstrapServers()};
+     * returns once the PLAINTEXT listener serves clients (the secured one needs SCRAM credentials first).
+     *
+     * @param secured the secured listener's key store, or null for none
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> extraProperties, SecuredListener secured) {
         List<String> owned = extraProperties.keySet().stream().filter(OWN_PROPERTIES::contains).sorted().toList();
         if (!owned.isEmpty()) {
             throw new IllegalArgumentException("broker properties " + owned
@@ -156,12 +189,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Instant began = Instant.now();
         int[] ports;
         try {
-            ports = freePorts(2);
+            ports = freePorts(secured == null ? 2 : 3);
         } catch (RuntimeException e) {
             deleteRecursively(directory);
             throw e;
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, ports[0], ports[1]);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, ports[0], ports[1], secured,
+                secured == null ? -1 : ports[2]);
         Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
         try {
             broker.writeConfiguration(extraProperties);
@@ -177,6 +211,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Kafka broker at {} started in {} ms (directory {})",
                 broker.bootstrapServers(), Duration.between(began, Instant.now()).toMillis(), directory);
         return broker;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_SSL listener, the same across restarts.
+     *
+     * @throws IllegalStateException if the broker was started without one
+     */
+    public String securedBootstrapServers() {
+        if (secured == null) {
+            throw new IllegalStateException(this + " has no SASL_SSL listener; start it with a SecuredListener");
+        }
+        return HOST + ":" + securedPort;
     }
 
     /** {@code 127.0.0.1:<port>}, the same across restarts. */
@@ -304,6 +350,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Replays carry historical timestamps, and Kafka 4 refuses timestamps over an hour ahead by default.
         properties.put("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE));
         properties.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        if (secured != null) {
+            String listener = SECURED_LISTENER + "://" + HOST + ":" + securedPort;
+            properties.merge("listeners", listener, (plain, client) -> plain + "," + client);
+            properties.merge("advertised.listeners", listener, (plain, client) -> plain + "," + client);
+            properties.merge("listener.security.protocol.map", SECURED_LISTENER + ":SASL_SSL", (plain, client) -> plain + "," + client);
+            String prefix = "listener.name." + SECURED_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            properties.put(prefix + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            // The server side needs the login module only: the credentials are SCRAM records in the cluster's metadata.
+            properties.put(prefix + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            properties.put(prefix + "ssl.keystore.type", "PKCS12");
+            properties.put(prefix + "ssl.keystore.location", secured.keyStore().toAbsolutePath().toString());
+            properties.put(prefix + "ssl.keystore.password", secured.keyStorePassword());
+            properties.put(prefix + "ssl.key.password", secured.keyStorePassword());
+        }
 
         properties.putAll(extraProperties);
         String text = properties.entrySet().stream()

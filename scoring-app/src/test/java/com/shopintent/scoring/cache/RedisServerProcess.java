@@ -3,6 +3,7 @@ package com.shopintent.scoring.cache;
 import com.shopintent.scoring.TestCertificates;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import java.io.File;
 import java.io.IOException;
@@ -81,7 +82,17 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** A client of this server, trusting its CA when it is a TLS server; the caller closes it. */
     public RedisClient client() {
-        RedisClient client = RedisClient.create(uri());
+        return withTls(RedisClient.create(uri()));
+    }
+
+    /** {@link #client()} authenticating as this ACL user, for a server without a usable default user. */
+    public RedisClient client(String username, String password) {
+        RedisURI uri = RedisURI.create(uri());
+        uri.setAuthentication(username, password);
+        return withTls(RedisClient.create(uri));
+    }
+
+    private RedisClient withTls(RedisClient client) {
         if (tls != null) {
             client.setOptions(ClientOptions.builder()
                     .sslOptions(SslOptions.builder().jdkSslProvider().trustManager(tls.caPem().toFile()).build()).build());

@@ -1,6 +1,7 @@
 package com.shopintent.scoring.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.shopintent.scoring.TestCertificates;
 import com.shopintent.scoring.TestModels;
@@ -9,6 +10,10 @@ import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.features.SessionFeatures;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ScoringModel;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -28,10 +33,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The prediction cache against a real redis-server started by the test: entries shared between
@@ -46,6 +53,8 @@ class RedisTierIT {
     private static final Duration PATIENT = Duration.ofMillis(200);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(20);
+    private static final String ACL_USER = "scoring";
+    private static final String ACL_PASSWORD = "cache-only-7f3a";
 
     private final ScoringModel model = TestModels.scoringModel();
     private final List<DatasetRow> rows = TestModels.shippedRows();
@@ -241,12 +250,75 @@ class RedisTierIT {
         assertScoresEveryEventWithoutRedis(certificates.caPem());
     }
 
+    @Test
+    void shouldAuthenticateAsAnAclUserOverTlsWithOnlyTheCachesKeys(@TempDir Path dir) {
+        TestCertificates certificates = TestCertificates.forLocalhost(dir);
+        server = RedisServerProcess.startTls(certificates, aclUserOnly());
+        ScoringMetrics metricsA = ScoringMetrics.inMemory();
+        ScoringMetrics metricsB = ScoringMetrics.inMemory();
+        SessionFeatures features = rows.get(7).features();
+        String uri = server.uri().replace("rediss://", "rediss://" + ACL_USER + ":" + ACL_PASSWORD + "@");
+        try (PredictionCache a = tlsCache(uri, certificates.caPem(), metricsA); PredictionCache b = tlsCache(uri, certificates.caPem(), metricsB);
+             RedisClient client = server.client(ACL_USER, ACL_PASSWORD); StatefulRedisConnection<String, String> reader = client.connect()) {
+            awaitUntil(a.redis()::connected, "an authenticated TLS connection to " + server.uri());
+            awaitUntil(b.redis()::connected, "an authenticated TLS connection to " + server.uri());
+            a.score(model, features, NOON);
+            String key = redisKey(model, features);
+            awaitUntil(() -> reader.sync().get(key) != null, "key " + key + " written as " + ACL_USER);
+
+            PredictionCache.Scored shared = b.score(model, features, NOON);
+
+            assertThat(shared.outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
+            assertThat(shared.probability()).isEqualTo(model.score(features));
+            assertCounts(metricsB, ScoringMetrics.TIER_REDIS, model.version(), 1, 1, 0, 0);
+            // The user may touch the cache's keys only: the server enforces the ACL the deployment relies on.
+            assertThatThrownBy(() -> reader.sync().set("shop-intent:other", "x")).hasMessageStartingWith("NOPERM");
+        }
+    }
+
+    @Test
+    void shouldScoreEveryEventAndSayWhenRedisRefusesTheCredentials(@TempDir Path dir) {
+        TestCertificates certificates = TestCertificates.forLocalhost(dir);
+        server = RedisServerProcess.startTls(certificates, aclUserOnly());
+        String wrongPassword = "not-" + ACL_PASSWORD;
+        String uri = server.uri().replace("rediss://", "rediss://" + ACL_USER + ":" + wrongPassword + "@");
+        Logger logger = (Logger) LoggerFactory.getLogger(RedisTier.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            assertScoresEveryEventWithoutRedis(uri, certificates.caPem(),
+                    cache -> awaitUntil(() -> cache.redis().failedConnects() >= 3, "three refused connection attempts"));
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        List<String> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).as("one warning for one reason, however many retries").hasSize(1);
+        assertThat(warnings.get(0)).contains("refused the credentials of user '" + ACL_USER + "'").contains("WRONGPASS")
+                .doesNotContain(wrongPassword);
+    }
+
+    /** A server whose default user is off, and whose one user may run the cache's commands on the cache's keys only. */
+    private static String[] aclUserOnly() {
+        return new String[] {"--user", "default", "off", "--user", ACL_USER, "on", ">" + ACL_PASSWORD, "~" + CacheKey.PREFIX + "*",
+                "+@read", "+@write", "+@connection"};
+    }
+
     /** Events are scored by the model while the TLS handshake fails, and the failures show. */
     private void assertScoresEveryEventWithoutRedis(Path trustedCa) {
+        assertScoresEveryEventWithoutRedis(server.uri(), trustedCa, cache -> { });
+    }
+
+    /**
+     * Events are scored by the model while the connection to {@code uri} fails, and the failures show;
+     * {@code andThen} runs on the cache before it is closed.
+     */
+    private void assertScoresEveryEventWithoutRedis(String uri, Path trustedCa, Consumer<PredictionCache> andThen) {
         ScoringMetrics metrics = ScoringMetrics.inMemory();
         Set<String> seen = new HashSet<>();
         int[] row = {0};
-        try (PredictionCache cache = tlsCache(trustedCa, metrics)) {
+        try (PredictionCache cache = tlsCache(uri, trustedCa, metrics)) {
             awaitUntil(() -> {
                 SessionFeatures features = rows.get(row[0]++).features();
                 PredictionCache.Scored scored = cache.score(model, features, NOON);
@@ -261,6 +333,7 @@ class RedisTierIT {
             assertThat(count(metrics, ScoringMetrics.CACHE_ERRORS, ScoringMetrics.TIER_REDIS, model.version())).isPositive();
             assertThat(count(metrics, ScoringMetrics.CACHE_HITS, ScoringMetrics.TIER_REDIS, model.version())).isZero();
             assertThat(metrics.registry().get(ScoringMetrics.CACHE_CIRCUIT_STATE).gauge().value()).isEqualTo(1.0);
+            andThen.accept(cache);
         }
         // Not a server that is down: it answers a client that trusts its CA and does not check names.
         assertThat(server.answersPing()).isTrue();
@@ -268,7 +341,12 @@ class RedisTierIT {
 
     /** A cache built from the settings, as the application builds it, for the TLS server. */
     private PredictionCache tlsCache(Path trustedCa, ScoringMetrics metrics) {
-        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", server.uri(),
+        return tlsCache(server.uri(), trustedCa, metrics);
+    }
+
+    /** A cache built from the settings, as the application builds it, for this rediss:// URI. */
+    private PredictionCache tlsCache(String uri, Path trustedCa, ScoringMetrics metrics) {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_CACHE", "on", "SCORING_REDIS_URI", uri,
                 "SCORING_REDIS_TLS_CA", trustedCa.toString(), "SCORING_REDIS_TIMEOUT", PATIENT.toString()));
         return PredictionCache.fromConfig(config, metrics);
     }

@@ -8,8 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import javax.security.auth.login.AppConfigurationEntry;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +107,95 @@ class ScoringConfigTest {
         String described = config.describe();
         assertThat(described).doesNotContain("hunter2").doesNotContain("changeit")
                 .contains("sasl.jaas.config").contains("/etc/kafka/truststore.jks").contains("SCORING_SESSION_TIMEOUT");
+    }
+
+    @Test
+    void shouldConnectWithScramOverTlsFromAUserAPasswordFileAndACa(@TempDir Path dir) throws Exception {
+        // Quotes and backslashes must survive the JAAS line; the newline kubectl or echo leave must not.
+        String password = "p\"a\\ss-w0rd";
+        Path file = Files.writeString(dir.resolve("password"), password + "\n", StandardCharsets.UTF_8);
+        Path ca = TestCertificates.forLocalhost(dir).caPem();
+
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_KAFKA_SASL_USERNAME", "shop-intent-scoring",
+                "SCORING_KAFKA_SASL_PASSWORD_FILE", file.toString(), "SCORING_KAFKA_TLS_CA", ca.toString()));
+
+        for (Map<?, ?> props : List.<Map<?, ?>>of(config.clientProperties(), config.streamsProperties())) {
+            assertThat(props.get("security.protocol")).isEqualTo("SASL_SSL");
+            assertThat(props.get("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+            assertThat(props.get("ssl.truststore.type")).isEqualTo("PEM");
+            assertThat(props.get("ssl.truststore.location")).isEqualTo(ca.toString());
+            // Parsed as the Kafka clients parse it.
+            AppConfigurationEntry login = JaasContext.loadClientContext(
+                    Map.of("sasl.jaas.config", new Password((String) props.get("sasl.jaas.config")))).configurationEntries().get(0);
+            assertThat(login.getLoginModuleName()).isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule");
+            assertThat(login.getOptions().get("username")).isEqualTo("shop-intent-scoring");
+            assertThat(login.getOptions().get("password")).isEqualTo(password);
+        }
+        assertThat(config.describe()).doesNotContain("ss-w0rd").contains("shop-intent-scoring").contains(file.toString())
+                .contains(ca.toString()).containsPattern("kafka sasl.jaas.config +\\*{5}");
+    }
+
+    @Test
+    void shouldMaskAPasswordGivenInTheEnvironment() {
+        ScoringConfig config = ScoringConfig.from(Map.of("SCORING_KAFKA_SASL_USERNAME", "dashboards",
+                "SCORING_KAFKA_SASL_PASSWORD", "hunter2-secret"));
+
+        assertThat((String) config.clientProperties().get("sasl.jaas.config")).contains("password=\"hunter2-secret\"");
+        assertThat(config.describe()).doesNotContain("hunter2").containsPattern("SCORING_KAFKA_SASL_PASSWORD +\\*{5}");
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_KAFKA_SASL_USERNAME", "dashboards",
+                "SCORING_KAFKA_SASL_PASSWORD", "hunter2\u0007x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SCORING_KAFKA_SASL_PASSWORD=*****")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void shouldUseTlsWithoutSaslWhenOnlyTheCaIsGiven(@TempDir Path dir) {
+        Path ca = TestCertificates.forLocalhost(dir).caPem();
+
+        Map<String, Object> props = ScoringConfig.from(Map.of("SCORING_KAFKA_TLS_CA", ca.toString())).clientProperties();
+
+        assertThat(props).containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.location", ca.toString())
+                .doesNotContainKey("sasl.jaas.config");
+        // The CA also serves a JAAS configuration passed through, as before the shortcuts.
+        assertThat(ScoringConfig.from(Map.of("SCORING_KAFKA_TLS_CA", ca.toString(), "SCORING_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"))
+                .clientProperties()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void shouldRefuseIncompleteOrConflictingKafkaCredentials(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("password"), "s3cret", StandardCharsets.UTF_8);
+        Path empty = Files.writeString(dir.resolve("empty"), "\n", StandardCharsets.UTF_8);
+        String ca = TestCertificates.forLocalhost(dir).caPem().toString();
+        Map<Map<String, String>, String> wrong = Map.of(
+                Map.of("SCORING_KAFKA_SASL_USERNAME", "u"), "SCORING_KAFKA_SASL_USERNAME is set without a password",
+                Map.of("SCORING_KAFKA_SASL_PASSWORD_FILE", file.toString()), "SCORING_KAFKA_SASL_USERNAME is unset",
+                Map.of("SCORING_KAFKA_SASL_USERNAME", "u", "SCORING_KAFKA_SASL_PASSWORD_FILE", file.toString(),
+                        "SCORING_KAFKA_SASL_PASSWORD", "s3cret"), "are both set",
+                Map.of("SCORING_KAFKA_SASL_USERNAME", "u", "SCORING_KAFKA_SASL_PASSWORD_FILE", dir.resolve("missing").toString()),
+                "SCORING_KAFKA_SASL_PASSWORD_FILE='" + dir.resolve("missing") + "' is invalid",
+                Map.of("SCORING_KAFKA_SASL_USERNAME", "u", "SCORING_KAFKA_SASL_PASSWORD_FILE", empty.toString()), "the file is empty",
+                Map.of("SCORING_KAFKA_SASL_USERNAME", "u", "SCORING_KAFKA_SASL_PASSWORD_FILE", file.toString(),
+                        "SCORING_KAFKA_SASL_JAAS_CONFIG", "x"), "and so does SCORING_KAFKA_SASL_JAAS_CONFIG",
+                Map.of("SCORING_KAFKA_TLS_CA", ca, "SCORING_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/ca.pem"),
+                "and so does SCORING_KAFKA_SSL_TRUSTSTORE_LOCATION",
+                Map.of("SCORING_KAFKA_TLS_CA", ca, "SCORING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"), "the CA applies to TLS only");
+
+        wrong.forEach((settings, message) -> assertThatThrownBy(() -> ScoringConfig.from(settings))
+                .as(settings.toString()).isInstanceOf(ConfigException.class).hasMessageContaining(message)
+                .hasMessageNotContaining("s3cret"));
+    }
+
+    @Test
+    void shouldNotShadowAnyKafkaPropertyWithAShortcut() {
+        Set<String> kafkaNames = new HashSet<>(StreamsConfig.configDef().names());
+        kafkaNames.addAll(ProducerConfig.configNames());
+        kafkaNames.addAll(ConsumerConfig.configNames());
+        kafkaNames.addAll(AdminClientConfig.configNames());
+        List<String> shortcuts = ScoringConfig.SETTINGS.stream().map(Setting::env).filter(env -> env.startsWith(ScoringConfig.KAFKA_PREFIX))
+                .map(env -> env.substring(ScoringConfig.KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.')).toList();
+
+        assertThat(shortcuts).containsExactlyInAnyOrder("sasl.username", "sasl.password.file", "sasl.password", "tls.ca");
+        assertThat(shortcuts).doesNotContainAnyElementsOf(kafkaNames);
     }
 
     @Test

@@ -21,11 +21,13 @@ import org.w3c.dom.Node;
 
 /**
  * The Dockerfile and the Jib configuration make the same image, and it is the image the
- * StatefulSet expects: a glibc JRE with libgomp1, the HTTP port, a non-root uid, the default model
- * package where the init container falls back to it.
+ * StatefulSet expects: a distroless glibc JRE (no shell) with libgomp1, the HTTP port, a non-root
+ * uid, the default model package where the init container falls back to it. Docker is not needed:
+ * the files are read, not an image built.
  */
 class ContainerImageTest {
 
+    private static List<Instruction> all;
     private static List<Instruction> runStage;
     private static Element jib;
     private static Document pom;
@@ -37,6 +39,7 @@ class ContainerImageTest {
     @BeforeAll
     static void read() throws Exception {
         List<Instruction> instructions = dockerfile(Manifests.root().resolve("Dockerfile"));
+        all = instructions;
         int lastFrom = 0;
         for (int i = 0; i < instructions.size(); i++) {
             if (instructions.get(i).keyword().equals("FROM")) {
@@ -136,12 +139,51 @@ class ContainerImageTest {
         return Kustomize.render(Manifests.k8s().resolve("base"));
     }
 
+    /** The instructions of the stage named {@code name} ({@code FROM image AS name}). */
+    private static List<Instruction> stage(String name) {
+        int from = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).keyword().equals("FROM")) {
+                if (from >= 0) {
+                    return all.subList(from, i);
+                }
+                if (all.get(i).arguments().endsWith(" AS " + name)) {
+                    from = i;
+                }
+            }
+        }
+        assertThat(from).as("stage " + name).isNotNegative();
+        return all.subList(from, all.size());
+    }
+
     @Test
-    void shouldRunOnAGlibcJreWithTheOpenMpRuntimeXgboostNeeds() {
+    void shouldRunOnADistrolessGlibcJreWithoutAShell() {
         String image = runStage.get(0).arguments();
-        assertThat(image).startsWith("eclipse-temurin:17-jre").doesNotContain("alpine");
+        // Distroless images are Debian's glibc without a shell; their :debug tags add busybox's.
+        assertThat(image).startsWith("gcr.io/distroless/java17-debian").doesNotContain("debug").doesNotContain("alpine");
         assertThat(resolve(text(child(jib, "from"), "image"))).as("Jib's base image").isEqualTo(image);
-        assertThat(arguments("RUN")).anyMatch(run -> run.contains("apt-get install") && run.contains("libgomp1"));
+        assertThat(arguments("RUN")).as("a RUN needs a shell in the image").isEmpty();
+        assertThat(arguments("ENTRYPOINT").get(0)).as("exec form: started without a shell").startsWith("[");
+        assertThat(arguments("CMD").get(0)).startsWith("[");
+        JsonNode pod = KubernetesOverlaysTest.podSpec(base());
+        for (JsonNode container : KubernetesManifestsTest.containers(pod)) {
+            String text = container.toString();
+            assertThat(text).as("container " + container.path("name").asText() + " runs no shell and no exec probe")
+                    .doesNotContain("\"exec\"").doesNotContain("/bin/sh").doesNotContain("\"sh\"").doesNotContain("bash");
+        }
+    }
+
+    @Test
+    void shouldCarryTheOpenMpRuntimeXgboostNeedsFromTheSameDebianRelease() {
+        String release = runStage.get(0).arguments().replaceAll(".*-debian(\\d+).*", "$1");
+        List<Instruction> copies = runStage.stream()
+                .filter(i -> i.keyword().equals("COPY") && i.arguments().contains("libgomp.so.1")).toList();
+        assertThat(copies).hasSize(1);
+        String from = copies.get(0).arguments().replaceAll("^--from=(\\S+) .*", "$1");
+        List<Instruction> openmp = stage(from);
+        assertThat(openmp.get(0).arguments()).startsWith("debian:" + release + "-");
+        assertThat(openmp).anyMatch(i -> i.keyword().equals("RUN") && i.arguments().contains("apt-get install")
+                && i.arguments().contains("libgomp1"));
     }
 
     @Test
@@ -185,7 +227,9 @@ class ContainerImageTest {
         List<String> args = new ArrayList<>();
         init.path("args").forEach(a -> args.add(a.asText()));
         String fallback = args.get(args.indexOf("--default") + 1);
-        assertThat(arguments("RUN")).anyMatch(run -> run.contains(" train --out " + fallback));
+        String trained = stage("build").stream().filter(i -> i.keyword().equals("RUN") && i.arguments().contains(" train --out "))
+                .map(i -> i.arguments().replaceAll(".* train --out (\\S+).*", "$1")).findFirst().orElseThrow();
+        assertThat(arguments("COPY")).contains("--from=build " + trained + " " + fallback);
         List<String> train = texts((Element) plugin("exec-maven-plugin").getElementsByTagName("arguments").item(0));
         assertThat(train).contains("train");
         assertThat(train.get(train.indexOf("--out") + 1)).endsWith("/jib-extra" + fallback);
@@ -197,7 +241,13 @@ class ContainerImageTest {
     void shouldPrepareTheWritableDirectoriesOfAReadOnlyRoot() {
         String stateDir = KubernetesOverlaysTest.config(base(), KubernetesOverlaysTest.scoringContainer(base()))
                 .get(ScoringConfig.STATE_DIR).toString();
-        assertThat(arguments("RUN")).anyMatch(run -> run.contains("mkdir -p " + stateDir) && run.contains("chown 10001:10001 " + stateDir));
+        String user = arguments("USER").get(0);
+        // Made in the build stage (the runtime image cannot mkdir) and copied owned by the user.
+        String copy = arguments("COPY").stream().filter(c -> c.startsWith("--from=build --chown=" + user + " ")).findFirst().orElseThrow();
+        String writable = copy.split(" ")[2];
+        assertThat(copy).endsWith(" /");
+        assertThat(stage("build")).anyMatch(i -> i.keyword().equals("RUN")
+                && i.arguments().contains(writable.replaceAll("/$", "") + stateDir) && i.arguments().contains(writable.replaceAll("/$", "") + "/models"));
     }
 
     @Test

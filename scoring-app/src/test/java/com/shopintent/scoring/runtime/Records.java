@@ -158,7 +158,12 @@ final class Records {
 
     /** Sends the records in order and returns where each was written, once all are acknowledged. */
     static List<RecordMetadata> send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
+        return send(bootstrapServers, Map.of(), records);
+    }
+
+    /** {@link #send(String, List)} by a producer with these properties added (a secured cluster's client settings). */
+    static List<RecordMetadata> send(String bootstrapServers, Map<String, Object> overrides, List<ProducerRecord<byte[], byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, overrides)) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
             records.forEach(record -> sent.add(producer.send(record)));
             producer.flush();
@@ -268,12 +273,17 @@ final class Records {
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
         Reader(String bootstrapServers, String topic) {
+            this(bootstrapServers, Map.of(), topic);
+        }
+
+        /** @param overrides properties added to the consumer's (a secured cluster's client settings) */
+        Reader(String bootstrapServers, Map<String, Object> overrides, String topic) {
             this.topic = topic;
-            this.consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            Map<String, Object> properties = new HashMap<>(overrides);
+            properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             this.partitions = consumer.partitionsFor(topic, SEND_TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
