@@ -55,9 +55,13 @@ public final class Benchmark {
      * @param jvmOptions options of each variant's JVM
      * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
      */
-    public record Settings(long events, int runs, double rate, Duration latencyDuration, Duration soak, Duration soakSampleEvery,
-                           List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime, Duration drainTimeout) {
+    public record Settings(long events, int runs, List<String> variants, double rate, Duration latencyDuration, Duration soak,
+                           Duration soakSampleEvery, List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime,
+                           Duration drainTimeout) {
     }
+
+    /** The drain variants by their letters. */
+    public static final List<String> VARIANTS = List.of("A", "B", "C");
 
     private static final int SHOPS = 500;
     private static final double SPEED_UP = 60;
@@ -98,9 +102,14 @@ public final class Benchmark {
 
             List<BenchReport.DrainRun> drains = new ArrayList<>();
             for (int run = 1; run <= settings.runs(); run++) {
-                drains.add(drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), end));
-                drains.add(drain(admin, BenchReport.PIPELINE, run, List.of(PIPELINE_MAIN, "run"), end));
-                drains.add(drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), end));
+                for (String variant : settings.variants()) {
+                    drains.add(switch (variant) {
+                        case "A" -> drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), end);
+                        case "B" -> drain(admin, BenchReport.PIPELINE, run, List.of(PIPELINE_MAIN, "run"), end);
+                        case "C" -> drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), end);
+                        default -> throw new IllegalArgumentException("no variant " + variant + "; the variants are " + VARIANTS);
+                    });
+                }
             }
 
             // The latency runs start at the end of the topic, not behind the backlog.
@@ -108,8 +117,10 @@ public final class Benchmark {
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
             Map<String, BenchReport.LatencyRun> latency = new LinkedHashMap<>();
             List<double[]> rss = new ArrayList<>();
-            latency.put(BenchReport.EXACTLY_ONCE, latencyRun(BenchReport.EXACTLY_ONCE, settings.soak(), rss));
-            latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
+            if (!settings.latencyDuration().isZero()) {
+                latency.put(BenchReport.EXACTLY_ONCE, latencyRun(BenchReport.EXACTLY_ONCE, settings.soak(), rss));
+                latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
+            }
 
             List<ScorerMicrobenchmark.Result> scorer = settings.jmhIterations() == 0 ? List.of()
                     : ScorerMicrobenchmark.run(settings.jmhIterations(), TimeValue.milliseconds(settings.jmhIterationTime().toMillis()));
@@ -130,7 +141,8 @@ public final class Benchmark {
         Drain drain;
         try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
                 work.resolve(applicationId + ".log"))) {
-            drain = Drain.await(admin, applicationId, end, settings.drainTimeout(), process::requireAlive);
+            drain = Drain.await(admin, applicationId, end, settings.drainTimeout(), process::requireAlive,
+                    (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
         say("  %,.0f events/s (%,d events in %.1f s)", drain.eventsPerSecond(), drain.events(), drain.seconds());
         cleanUp(admin, applicationId);
@@ -203,8 +215,19 @@ public final class Benchmark {
         env.put("SCORING_PARTITIONS", Integer.toString(config.get(ScoringConfig.PARTITIONS)));
         env.put("SCORING_REPLICATION_FACTOR", Integer.toString(config.get(ScoringConfig.REPLICATION_FACTOR)));
         env.put("SCORING_HTTP_PORT", Integer.toString(freePort()));
+        env.put("SCORING_MAX_EVENT_AHEAD", eventTimeSpan().multipliedBy(2).toString());
         env.putAll(extra);
         return env;
+    }
+
+    /**
+     * How far event time runs ahead of the wall clock by the end of the run: the sessions are
+     * replayed {@value #SPEED_UP} times faster than they happened (so they complete within a run), the
+     * backlog's too. Events beyond it would be dead-lettered as too far ahead (SCORING_MAX_EVENT_AHEAD).
+     */
+    private Duration eventTimeSpan() {
+        double seconds = settings.events() / settings.rate() + 2 * settings.latencyDuration().toSeconds() + settings.soak().toSeconds();
+        return Duration.ofSeconds((long) Math.max(3600, seconds * SPEED_UP));
     }
 
     /**
@@ -258,6 +281,7 @@ public final class Benchmark {
         in.put("events", settings.events());
         in.put("partitions", config.get(ScoringConfig.PARTITIONS));
         in.put("runs", settings.runs());
+        in.put("variants", settings.variants());
         in.put("processing_guarantee", config.get(ScoringConfig.PROCESSING_GUARANTEE));
         in.put("stream_threads", config.get(ScoringConfig.NUM_STREAM_THREADS));
         in.put("commit_interval_ms", config.get(ScoringConfig.COMMIT_INTERVAL).toMillis());

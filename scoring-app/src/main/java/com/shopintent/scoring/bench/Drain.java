@@ -3,6 +3,7 @@ package com.shopintent.scoring.bench;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -18,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 record Drain(long events, double seconds) {
 
     private static final long POLL_MILLIS = 50;
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     double eventsPerSecond() {
         return events / seconds;
@@ -27,17 +29,26 @@ record Drain(long events, double seconds) {
      * Polls the group's committed offsets until they reach {@code end}.
      *
      * @param alive called at every poll; throws when the process under test has died
+     * @param progress every 5 s: events committed so far, and events/s since the last call (the warm-up shows here)
      */
-    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, Duration timeout, Runnable alive)
+    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, Duration timeout, Runnable alive,
+                       BiConsumer<Long, Double> progress)
             throws InterruptedException, ExecutionException {
         long total = end.values().stream().mapToLong(Long::longValue).sum();
         long deadline = System.nanoTime() + timeout.toNanos();
         long firstNanos = 0;
         long firstCommitted = 0;
+        long lastPrint = 0;
+        long lastCommitted = 0;
         while (System.nanoTime() < deadline) {
             alive.run();
             long committed = committed(admin, groupId, end);
             long now = System.nanoTime();
+            if (now - lastPrint >= PROGRESS_EVERY_NANOS) {
+                progress.accept(committed, lastPrint == 0 ? 0 : (committed - lastCommitted) / ((now - lastPrint) / 1e9));
+                lastPrint = now;
+                lastCommitted = committed;
+            }
             if (firstNanos == 0 && committed > 0) {
                 firstNanos = now;
                 firstCommitted = committed;

@@ -39,11 +39,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3", description = "drains of each variant (default: ${DEFAULT-VALUE})")
     int runs;
 
+    @Option(names = "--variants", defaultValue = "A,B,C", split = ",",
+            description = "the drain variants to run, in this order each run (default: ${DEFAULT-VALUE})")
+    List<String> variants;
+
     @Option(names = "--rate", defaultValue = "10000", description = "events/s of the latency runs (default: ${DEFAULT-VALUE})")
     double rate;
 
     @Option(names = "--latency-duration", defaultValue = "60s", converter = LoadOptions.DurationConverter.class,
-            description = "length of each latency run (default: ${DEFAULT-VALUE})")
+            description = "length of each latency run; 0s skips them (default: ${DEFAULT-VALUE})")
     Duration latencyDuration;
 
     @Option(names = "--soak", defaultValue = "10m", converter = LoadOptions.DurationConverter.class,
@@ -80,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         if (events < 1 || runs < 1 || partitions < 1 || !(rate > 0) || jmhIterations < 0) {
             throw new IllegalArgumentException("--events, --runs, --partitions and --rate must be positive, --jmh-iterations 0 or more");
         }
+        if (!Benchmark.VARIANTS.containsAll(variants)) {
+            throw new IllegalArgumentException("--variants takes " + String.join(", ", Benchmark.VARIANTS) + ", not " + variants);
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<DatasetRow> rows = data.rows();
         Path work = Files.createTempDirectory("scoring-bench");
@@ -93,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             ScoringConfig config = ScoringConfig.from(System.getenv()).with(overrides);
             Path modelDir = model != null ? model : DemoCommand.train(rows, work.resolve("model"), out);
-            Benchmark.Settings settings = new Benchmark.Settings(events, runs, rate, latencyDuration, soak, Duration.ofSeconds(30),
+            Benchmark.Settings settings = new Benchmark.Settings(events, runs, variants, rate, latencyDuration, soak, Duration.ofSeconds(30),
                     Arrays.asList(javaOptions.trim().split("\\s+")), jmhIterations, jmhTime,
                     Duration.ofSeconds(Math.max(300, events / 500)));
             ProgressPrinter printer = new ProgressPrinter(out, null);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The tree walk and link functions on hand-made models whose answers can be worked out on paper. */
@@ -47,5 +48,86 @@ class TreeEnsembleScorerTest {
     void shouldRefuseJsonThatIsNotAModel() {
         assertThatThrownBy(() -> TreeEnsembleScorer.fromJson("{\"learner\":{}}".getBytes(StandardCharsets.UTF_8), 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("objective");
+    }
+
+    @Test
+    void shouldScoreLikeAPlainWalkWhateverTheTreeShapes() {
+        java.util.Random random = new java.util.Random(11);
+        // Shallow and uneven trees take the complete layout; the deepest ensemble is too deep for it.
+        for (int maxDepth : new int[] {0, 1, 3, 6, TreeEnsembleScorer.MAX_COMPLETE_DEPTH + 2}) {
+            for (int trees : new int[] {1, 5, 8}) {
+                List<Tree> ensemble = new java.util.ArrayList<>();
+                for (int t = 0; t < trees; t++) {
+                    ensemble.add(Tree.random(random, maxDepth));
+                }
+                TreeEnsembleScorer scorer = TreeEnsembleScorer.fromJson(json(ensemble).getBytes(StandardCharsets.UTF_8), 1);
+                for (int row = 0; row < 300; row++) {
+                    float[] x = new float[FEATURES];
+                    for (int f = 0; f < FEATURES; f++) {
+                        x[f] = row % 3 == 0 && random.nextInt(4) == 0 ? Float.NaN : random.nextFloat() * 2 - 1;
+                    }
+                    float margin = 0;
+                    for (Tree tree : ensemble) {
+                        margin += tree.leaf(x);
+                    }
+                    double expected = 1.0f / (1.0f + (float) Math.exp(-margin));
+                    assertThat(scorer.score(x)).as("depth %d, %d trees, row %d", maxDepth, trees, row).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    private static final int FEATURES = 4;
+
+    /** A tree in XGBoost's JSON arrays, and the plain walk it stands for. */
+    private record Tree(List<Integer> left, List<Integer> right, List<Integer> feature, List<Float> condition, List<Boolean> defaultLeft) {
+
+        static Tree random(java.util.Random random, int maxDepth) {
+            Tree tree = new Tree(new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>(),
+                    new java.util.ArrayList<>(), new java.util.ArrayList<>());
+            tree.grow(random, 0, maxDepth);
+            return tree;
+        }
+
+        private int grow(java.util.Random random, int depth, int maxDepth) {
+            int id = left.size();
+            left.add(-1);
+            right.add(-1);
+            feature.add(random.nextInt(FEATURES));
+            defaultLeft.add(random.nextBoolean());
+            // Leaves at every depth, so trees of one ensemble differ in shape and depth.
+            if (depth == maxDepth || (depth > 0 && random.nextInt(5) == 0)) {
+                condition.add(random.nextFloat() - 0.5f);
+                return id;
+            }
+            condition.add(random.nextFloat() * 2 - 1);
+            left.set(id, grow(random, depth + 1, maxDepth));
+            right.set(id, grow(random, depth + 1, maxDepth));
+            return id;
+        }
+
+        float leaf(float[] x) {
+            int n = 0;
+            while (left.get(n) != -1) {
+                float v = x[feature.get(n)];
+                boolean goLeft = Float.isNaN(v) ? defaultLeft.get(n) : v < condition.get(n);
+                n = goLeft ? left.get(n) : right.get(n);
+            }
+            return condition.get(n);
+        }
+
+        String json() {
+            return "{\"left_children\":" + left + ",\"right_children\":" + right + ",\"split_indices\":" + feature
+                    + ",\"split_conditions\":" + condition + ",\"default_left\":" + defaultLeft.stream().map(b -> b ? "1" : "0").toList() + "}";
+        }
+    }
+
+    private static String json(List<Tree> trees) {
+        return """
+                {"learner":{"objective":{"name":"binary:logistic"},
+                  "learner_model_param":{"base_score":"5E-1","num_class":"0","num_feature":"%d"},
+                  "gradient_booster":{"model":{"tree_info":%s,"trees":[%s]}}}}
+                """.formatted(FEATURES, java.util.Collections.nCopies(trees.size(), 0),
+                String.join(",", trees.stream().map(Tree::json).toList()));
     }
 }

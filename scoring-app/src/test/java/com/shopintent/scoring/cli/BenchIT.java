@@ -1,0 +1,76 @@
+package com.shopintent.scoring.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.events.Json;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short smoke run of {@code ./scoring bench}: every step on a small backlog, its own broker,
+ * the report written. It checks the harness, not the speed (that is the benchmark's own run).
+ */
+class BenchIT {
+
+    private static final long EVENTS = 20_000;
+
+    @Test
+    void shouldMeasureEveryVariantAndWriteTheReport(@TempDir Path dir) throws IOException {
+        Path markdown = dir.resolve("benchmarks.md");
+        Files.writeString(markdown, """
+                # Benchmarks
+
+                Notes above the tables.
+                <!-- bench:begin (written by ./scoring bench; edit outside these markers) -->
+                tables of an earlier run
+                <!-- bench:end -->
+                Notes below the tables.
+                """);
+        long childrenBefore = ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
+
+        CommandsTest.Run run = CommandsTest.run("bench", "--events", Long.toString(EVENTS), "--runs", "1", "--rate", "500",
+                "--latency-duration", "4s", "--soak", "3s", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
+                "--out", dir.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = Json.MAPPER.readTree(dir.resolve("benchmarks.json").toFile());
+        for (String key : List.of("passthrough_eps", "pipeline_eps", "naive_eps", "ratio_pipeline_vs_passthrough",
+                "ratio_pipeline_vs_naive", "latency_eos_p99_ms", "latency_alos_p99_ms", "start_to_ready_s",
+                "rss_mb_after_latency_run", "rss_mb_10_min_later")) {
+            assertThat(report.get(key).isNumber()).as(key).isTrue();
+            assertThat(report.get(key).asDouble()).as(key).isPositive();
+        }
+        // One run each: the ratios are the two rates' ratios.
+        assertThat(report.get("ratio_pipeline_vs_passthrough").asDouble())
+                .isEqualTo(report.get("pipeline_eps").asDouble() / report.get("passthrough_eps").asDouble());
+        assertThat(report.get("machine").get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(report.get("machine").get("kafka").asText()).isNotBlank();
+        for (JsonNode drain : report.get("drains")) {
+            assertThat(drain.get("events").asLong()).as(drain.toString()).isPositive().isLessThanOrEqualTo(EVENTS);
+        }
+        for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+            JsonNode load = report.get("latency").get(guarantee).get("load");
+            assertThat(load.get("produced").asLong()).as(guarantee).isGreaterThan(1000);
+            assertThat(load.get("predicted").asLong()).as(guarantee).isEqualTo(load.get("produced").asLong());
+            assertThat(load.get("duplicated").asLong()).as(guarantee).isZero();
+        }
+
+        String md = Files.readString(markdown);
+        assertThat(md).startsWith("# Benchmarks\n\nNotes above the tables.\n").endsWith("<!-- bench:end -->\nNotes below the tables.\n")
+                .doesNotContain("tables of an earlier run").contains("| B/A |").contains("| exactly_once_v2 |");
+        for (String chart : List.of("benchmarks-throughput.png", "benchmarks-latency.png")) {
+            BufferedImage image = ImageIO.read(dir.resolve(chart).toFile());
+            assertThat(image).as(chart).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(900);
+        }
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isEqualTo(childrenBefore);
+    }
+}
