@@ -43,8 +43,11 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond) {
     }
 
-    /** One open-loop run: the load generator's report, the start-to-ready time and the memory after it. */
-    record LatencyRun(LoadReport load, double startToReadySeconds, double rssMbAfter) {
+    /**
+     * One open-loop run: the load generator's report of the measured part and of the warm-up before
+     * it (null without one), the start-to-ready time and the memory after it.
+     */
+    record LatencyRun(LoadReport load, LoadReport warmUp, double startToReadySeconds, double rssMbAfter) {
     }
 
     List<Double> rates(String variant) {
@@ -156,11 +159,11 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         md.append("| guarantee | target rate | achieved | sent | predicted | missing | duplicated | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | start to ready s | RSS after MB |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         latency.forEach((guarantee, run) -> {
-            LoadReport r = run.load();
-            LoadReport.Latency l = r.latencyMs();
-            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.0f |%n",
-                    guarantee, r.targetRate(), r.eventsPerSecond(), r.produced(), r.predicted(), r.missing(), r.duplicated(),
-                    l.p50(), l.p95(), l.p99(), l.p999(), l.max(), run.startToReadySeconds(), run.rssMbAfter()));
+            if (run.warmUp() != null) {
+                md.append(row(guarantee + ", warm-up after start", run.warmUp(), "", ""));
+            }
+            md.append(row(guarantee, run.load(), String.format(Locale.ROOT, "%.2f", run.startToReadySeconds()),
+                    String.format(Locale.ROOT, "%.0f", run.rssMbAfter())));
         });
         md.append("\n![latency](benchmarks-latency.png)\n");
         if (!rssSamples.isEmpty()) {
@@ -177,6 +180,13 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         }
         md.append('\n');
         return md.toString();
+    }
+
+    private static String row(String label, LoadReport r, String ready, String rss) {
+        LoadReport.Latency l = r.latencyMs();
+        return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |%n",
+                label, r.targetRate(), r.eventsPerSecond(), r.produced(), r.predicted(), r.missing(), r.duplicated(),
+                l.p50(), l.p95(), l.p99(), l.p999(), l.max(), ready, rss);
     }
 
     private static String list(List<Double> values, String format) {

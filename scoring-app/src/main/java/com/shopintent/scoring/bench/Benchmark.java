@@ -51,11 +51,13 @@ public final class Benchmark {
      * @param events size of the backlog the variants drain
      * @param runs how many times each variant drains it (A B C, A B C, ...)
      * @param rate events/s of the open-loop latency runs
+     * @param warmUp load at that rate before each latency run is measured: the JIT compiles the
+     *               pipeline's code over the first minute, during which it runs at a fraction of its speed
      * @param soak how long the exactly-once process stays under that load after its latency run, for its memory
      * @param jvmOptions options of each variant's JVM
      * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
      */
-    public record Settings(long events, int runs, List<String> variants, double rate, Duration latencyDuration, Duration soak,
+    public record Settings(long events, int runs, List<String> variants, double rate, Duration warmUp, Duration latencyDuration, Duration soak,
                            Duration soakSampleEvery, List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime,
                            Duration drainTimeout) {
     }
@@ -157,7 +159,13 @@ public final class Benchmark {
                 environment(applicationId, Map.of("SCORING_PROCESSING_GUARANTEE", guarantee, "SCORING_HTTP_PORT", Integer.toString(port))),
                 work.resolve(applicationId + ".log"))) {
             double ready = process.awaitReady(port, READY_TIMEOUT);
-            say("  ready %.2f s after its launch; %,.0f events/s for %d s, open loop", ready, settings.rate(), settings.latencyDuration().toSeconds());
+            LoadReport warmUp = null;
+            if (!settings.warmUp().isZero()) {
+                say("  ready %.2f s after its launch; warming up: %,.0f events/s for %d s", ready, settings.rate(), settings.warmUp().toSeconds());
+                warmUp = loadGenerator(settings.warmUp()).run(progress, Duration.ofSeconds(10));
+                say("  warm-up: p50 %.1f ms, p99 %.1f ms", warmUp.latencyMs().p50(), warmUp.latencyMs().p99());
+            }
+            say("  measuring: %,.0f events/s for %d s, open loop", settings.rate(), settings.latencyDuration().toSeconds());
             LoadReport load = loadGenerator(settings.latencyDuration()).run(progress, Duration.ofSeconds(5));
             process.requireAlive();
             double rssAfter = process.rssMb();
@@ -166,7 +174,7 @@ public final class Benchmark {
             if (!soak.isZero()) {
                 soak(process, soak, rss);
             }
-            return new BenchReport.LatencyRun(load, ready, rssAfter);
+            return new BenchReport.LatencyRun(load, warmUp, ready, rssAfter);
         }
     }
 
@@ -226,7 +234,8 @@ public final class Benchmark {
      * backlog's too. Events beyond it would be dead-lettered as too far ahead (SCORING_MAX_EVENT_AHEAD).
      */
     private Duration eventTimeSpan() {
-        double seconds = settings.events() / settings.rate() + 2 * settings.latencyDuration().toSeconds() + settings.soak().toSeconds();
+        double seconds = settings.events() / settings.rate() + 2 * (settings.warmUp().toSeconds() + settings.latencyDuration().toSeconds())
+                + settings.soak().toSeconds();
         return Duration.ofSeconds((long) Math.max(3600, seconds * SPEED_UP));
     }
 
@@ -290,6 +299,7 @@ public final class Benchmark {
         in.put("kafka_overrides", config.clientProperties().keySet().stream().filter(k -> !k.equals("bootstrap.servers")).sorted().toList());
         in.put("jvm_options", String.join(" ", settings.jvmOptions()));
         in.put("latency_rate", settings.rate());
+        in.put("latency_warm_up_seconds", settings.warmUp().toSeconds());
         in.put("latency_seconds", settings.latencyDuration().toSeconds());
         in.put("soak_seconds", settings.soak().toSeconds());
         in.put("shops", SHOPS);

@@ -46,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "10000", description = "events/s of the latency runs (default: ${DEFAULT-VALUE})")
     double rate;
 
+    @Option(names = "--warm-up", defaultValue = "60s", converter = LoadOptions.DurationConverter.class,
+            description = "load at --rate before each latency run is measured, reported apart; 0s skips (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
     @Option(names = "--latency-duration", defaultValue = "60s", converter = LoadOptions.DurationConverter.class,
             description = "length of each latency run; 0s skips them (default: ${DEFAULT-VALUE})")
     Duration latencyDuration;
@@ -100,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             ScoringConfig config = ScoringConfig.from(System.getenv()).with(overrides);
             Path modelDir = model != null ? model : DemoCommand.train(rows, work.resolve("model"), out);
-            Benchmark.Settings settings = new Benchmark.Settings(events, runs, variants, rate, latencyDuration, soak, Duration.ofSeconds(30),
+            Benchmark.Settings settings = new Benchmark.Settings(events, runs, variants, rate, warmUp, latencyDuration, soak, Duration.ofSeconds(30),
                     Arrays.asList(javaOptions.trim().split("\\s+")), jmhIterations, jmhTime,
                     Duration.ofSeconds(Math.max(300, events / 500)));
             ProgressPrinter printer = new ProgressPrinter(out, null);

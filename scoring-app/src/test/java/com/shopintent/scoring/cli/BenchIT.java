@@ -37,7 +37,7 @@ class BenchIT {
         long childrenBefore = ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
 
         CommandsTest.Run run = CommandsTest.run("bench", "--events", Long.toString(EVENTS), "--runs", "1", "--rate", "500",
-                "--latency-duration", "4s", "--soak", "3s", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
+                "--warm-up", "2s", "--latency-duration", "4s", "--soak", "3s", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
                 "--out", dir.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
