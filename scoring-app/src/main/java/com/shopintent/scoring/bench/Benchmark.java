@@ -114,14 +114,11 @@ public final class Benchmark {
                 }
             }
 
-            // The latency runs start at the end of the topic, not behind the backlog.
-            admin.deleteRecords(endOffsets(admin).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
             Map<String, BenchReport.LatencyRun> latency = new LinkedHashMap<>();
             List<double[]> rss = new ArrayList<>();
             if (!settings.latencyDuration().isZero()) {
-                latency.put(BenchReport.EXACTLY_ONCE, latencyRun(BenchReport.EXACTLY_ONCE, settings.soak(), rss));
-                latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
+                latency.put(BenchReport.EXACTLY_ONCE, latencyRun(admin, BenchReport.EXACTLY_ONCE, settings.soak(), rss));
+                latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(admin, BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
             }
 
             List<ScorerMicrobenchmark.Result> scorer = settings.jmhIterations() == 0 ? List.of()
@@ -151,7 +148,12 @@ public final class Benchmark {
         return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond());
     }
 
-    private BenchReport.LatencyRun latencyRun(String guarantee, Duration soak, List<double[]> rss) throws InterruptedException {
+    private BenchReport.LatencyRun latencyRun(Admin admin, String guarantee, Duration soak, List<double[]> rss)
+            throws InterruptedException, ExecutionException {
+        // A new application starts at the beginning of the topic: delete what is there (the backlog,
+        // an earlier latency run's load), so that it serves the load as it comes rather than catching up.
+        admin.deleteRecords(endOffsets(admin).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
         String applicationId = "bench-latency-" + guarantee.replace('_', '-');
         int port = freePort();
         say("latency, %s: starting the pipeline", guarantee);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchIT {
 
-    private static final long EVENTS = 20_000;
+    private static final long EVENTS = 10_000;
 
     @Test
     void shouldMeasureEveryVariantAndWriteTheReport(@TempDir Path dir) throws IOException {
