@@ -90,6 +90,9 @@ public final class ScoringConfig {
     public static final Setting<StoreType> STATE_STORE = Setting.of("SCORING_STATE_STORE", "rocksdb",
             "rocksdb or in_memory (both changelogged; in_memory restores from the changelog at start)",
             text -> StoreType.valueOf(text.toUpperCase(Locale.ROOT)));
+    public static final Setting<Integer> ROCKSDB_MEMORY_MB = Setting.of("SCORING_ROCKSDB_MEMORY_MB", "64",
+            "an integer from 4 to 65536: MiB of off-heap memory for all RocksDB stores of the instance together (one block"
+                    + " cache, charged for the memtables too, which are flushed at half of it)", text -> intIn(text, 4, 65536));
 
     public static final Setting<Integer> HTTP_PORT = Setting.of("SCORING_HTTP_PORT", "8080",
             "an integer from 0 to 65535 (port of /health, /ready and /metrics on every interface; 0: any free port)",
@@ -152,7 +155,7 @@ public final class ScoringConfig {
     /** Every setting, in the order they are printed. */
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE,
             KAFKA_SASL_PASSWORD, KAFKA_TLS_CA, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
-            PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, INSTANCE_ID, STANDBY_REPLICAS,
+            PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, ROCKSDB_MEMORY_MB, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES, MAX_EVENT_AHEAD,
             HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
@@ -396,6 +399,8 @@ public final class ScoringConfig {
         }
         // Only shop.page-stats has a deserializer that can fail; a bad stats record is logged and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, get(ROCKSDB_MEMORY_MB) * 1024L * 1024L);
         if (get(STATE_DIR) != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR).toString());
         }
