@@ -253,9 +253,6 @@ class FaultInjectionIT {
      * poison that stalls the stream (a retry loop, a stuck thread, a restart), which would make it far smaller.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("Not yet green: on a loaded machine a transaction outlives Kafka Streams' 10 s transaction.timeout.ms,"
-            + " the thread is fenced and rejoins after about 46 s, past the deadline; and the rate bound is unmeasured since the"
-            + " large values were cut to two (docs/reliability.md)")
     void shouldDeadLetterPoisonAndHostileInputAtATenthOfTheStreamAndKeepTheRate() {
         bed(Map.of());
         Records.Replay replay = Records.replay(BrokerTestBed.rows(150, 8), Instant.now());
@@ -327,7 +324,9 @@ class FaultInjectionIT {
         }
         assertThat(badBySource).as("bad records without a dead letter").isEmpty();
         bed.mark("dead letters by reason: " + byReason);
-        assertThat(byReason.keySet()).as("reasons seen").hasSizeGreaterThanOrEqualTo(13);
+        // Every reason a record is refused for on its own; the others (duplicate-event, session-closed,
+        // processing-error) depend on the records before it or on a bug, not on the record.
+        assertThat(byReason.keySet()).as("reasons seen").isEqualTo(java.util.EnumSet.range(RejectReason.NULL_VALUE, RejectReason.KEY_MISMATCH));
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
         assertThat(poisonedRate / cleanRate).as("valid events per second with a tenth of poison, relative to without").isGreaterThanOrEqualTo(0.5);
     }
@@ -338,10 +337,6 @@ class FaultInjectionIT {
      * instance id, it restores its state from the changelogs and goes on: every event exactly once.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("Not a fault any more as written: what wrote to the state disk within the test was the"
-            + " RocksDB insight window store opening a database per minute of event time; that store is now in memory, the"
-            + " session store writes to its memtable, and the process runs on with the disk full. The test needs a write it"
-            + " can count on (a memtable flush, a checkpoint) before it is enabled again (docs/reliability.md)")
     void shouldStopClearlyWhenTheStateDiskIsFullAndLoseNothingAfterARestartOnAnotherDisk() throws IOException {
         bed(Map.of());
         Path small = Files.createDirectories(work.resolve("state-small"));
@@ -358,6 +353,9 @@ class FaultInjectionIT {
         Map<String, String> settings = new HashMap<>(bed.settings("process"));
         settings.put("SCORING_INSTANCE_ID", "scoring-0");
         settings.put("SCORING_STATE_DIR", small.toString());
+        // Under exactly-once Kafka Streams writes a running task's state to disk only when RocksDB flushes a
+        // memtable; the smallest memory bound makes it flush within the test's few thousand session updates.
+        settings.put("SCORING_ROCKSDB_MEMORY_MB", "4");
         ScoringProcess process = bed.closeLater(new ScoringProcess(settings, bed.logFile("scoring-process.log")));
         Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
         Supplier<String> context = () -> "process alive: " + process.isAlive() + "; " + process.outputTail();
