@@ -68,6 +68,7 @@ public final class Benchmark {
     private static final int SHOPS = 500;
     private static final double SPEED_UP = 60;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    private static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
     private final ScoringConfig config;
     private final Path modelDir;
@@ -227,8 +228,17 @@ public final class Benchmark {
         env.put("SCORING_REPLICATION_FACTOR", Integer.toString(config.get(ScoringConfig.REPLICATION_FACTOR)));
         env.put("SCORING_HTTP_PORT", Integer.toString(freePort()));
         env.put("SCORING_MAX_EVENT_AHEAD", eventTimeSpan().multipliedBy(2).toString());
+        env.put(MALLOC_ARENA_MAX, mallocArenas());
         env.putAll(extra);
         return env;
+    }
+
+    /**
+     * glibc's malloc arenas of the variants: the deployment's 2 (k8s/base/scoring-statefulset.yaml), so
+     * the resident memory measured is the deployment's, unless this process's environment says otherwise.
+     */
+    private static String mallocArenas() {
+        return System.getenv().getOrDefault(MALLOC_ARENA_MAX, "2");
     }
 
     /**
@@ -315,6 +325,8 @@ public final class Benchmark {
         in.put("stream_threads", config.get(ScoringConfig.NUM_STREAM_THREADS));
         in.put("commit_interval_ms", config.get(ScoringConfig.COMMIT_INTERVAL).toMillis());
         in.put("state_store", config.get(ScoringConfig.STATE_STORE).toString());
+        in.put("rocksdb_memory_mb", config.get(ScoringConfig.ROCKSDB_MEMORY_MB));
+        in.put("malloc_arena_max", mallocArenas());
         in.put("prediction_cache", config.get(ScoringConfig.CACHE).toString());
         in.put("kafka_overrides", config.clientProperties().keySet().stream().filter(k -> !k.equals("bootstrap.servers")).sorted().toList());
         in.put("jvm_options", String.join(" ", settings.jvmOptions()));
