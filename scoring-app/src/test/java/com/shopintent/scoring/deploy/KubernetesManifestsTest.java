@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.config.Setting;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -201,17 +204,33 @@ class KubernetesManifestsTest {
         return containers;
     }
 
+    /**
+     * Settings of the application that name a file holding a secret (SCORING_KAFKA_SASL_PASSWORD_FILE):
+     * their names look secret, their values are paths.
+     */
+    private static Set<String> secretFileSettings() {
+        Set<String> settings = new HashSet<>();
+        ScoringConfig.SETTINGS.stream().filter(s -> !s.secret() && s.env().endsWith("_FILE") && SECRET_NAME.matcher(s.env()).matches())
+                .map(Setting::env).forEach(settings::add);
+        return settings;
+    }
+
     @Test
     void shouldHoldNoSecretValueOnlyReferencesToSecrets() {
         Set<String> secretSettings = new HashSet<>();
         ScoringConfig.SETTINGS.stream().filter(Setting::secret).map(Setting::env).forEach(secretSettings::add);
+        Set<String> fileSettings = secretFileSettings();
+        assertThat(fileSettings).contains(ScoringConfig.KAFKA_SASL_PASSWORD_FILE.env());
         for (Path file : Manifests.yamlFiles()) {
             for (ObjectNode object : Manifests.documents(file)) {
                 assertThat(Manifests.kind(object)).as(Manifests.relative(file)).isNotEqualTo("Secret");
                 for (JsonNode container : containers(object.at("/spec/template/spec"))) {
                     for (JsonNode env : container.path("env")) {
                         String name = env.path("name").asText();
-                        if (SECRET_NAME.matcher(name).matches() || secretSettings.contains(name)) {
+                        if (fileSettings.contains(name)) {
+                            assertThat(Path.of(env.path("value").asText()).isAbsolute()).as(Manifests.relative(file) + " " + name + ": a path")
+                                    .isTrue();
+                        } else if (SECRET_NAME.matcher(name).matches() || secretSettings.contains(name)) {
                             assertThat(env.has("value")).as(Manifests.relative(file) + " " + name).isFalse();
                             assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).as(Manifests.relative(file) + " " + name)
                                     .isNotEmpty();
@@ -219,9 +238,56 @@ class KubernetesManifestsTest {
                     }
                 }
                 if (Manifests.kind(object).equals("ConfigMap")) {
-                    object.path("data").properties().forEach(entry -> assertThat(
-                            SECRET_NAME.matcher(entry.getKey().toUpperCase(Locale.ROOT)).matches() || secretSettings.contains(entry.getKey()))
-                            .as(Manifests.relative(file) + " " + entry.getKey()).isFalse());
+                    object.path("data").properties().forEach(entry -> {
+                        String what = Manifests.relative(file) + " " + entry.getKey();
+                        if (fileSettings.contains(entry.getKey())) {
+                            assertThat(Path.of(entry.getValue().asText()).isAbsolute()).as(what + ": a path").isTrue();
+                        } else {
+                            assertThat(SECRET_NAME.matcher(entry.getKey().toUpperCase(Locale.ROOT)).matches()
+                                    || secretSettings.contains(entry.getKey())).as(what).isFalse();
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /** The KafkaUsers of strimzi/: Strimzi's User Operator writes a Secret of each user's name with its credentials. */
+    static Set<String> kafkaUsers() {
+        Set<String> users = new HashSet<>();
+        try (Stream<Path> files = Files.list(Manifests.root().resolve("strimzi"))) {
+            files.filter(f -> f.getFileName().toString().endsWith("-kafkauser.yaml"))
+                    .forEach(f -> users.add(Manifests.name(Manifests.document(f))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return users;
+    }
+
+    /**
+     * Kafka credentials reach the containers as files of a mounted Secret only: environment
+     * variables show in process listings, crash dumps and {@code kubectl describe}.
+     */
+    @Test
+    void shouldPassNoKafkaCredentialThroughTheEnvironment() {
+        Set<String> users = kafkaUsers();
+        assertThat(users).contains("shop-intent-scoring");
+        Set<String> credentialVariables = Set.of(ScoringConfig.KAFKA_SASL_PASSWORD.env(), "SCORING_KAFKA_SASL_JAAS_CONFIG");
+        for (Path file : Manifests.yamlFiles()) {
+            for (ObjectNode object : Manifests.documents(file)) {
+                for (JsonNode container : containers(object.at("/spec/template/spec"))) {
+                    String which = Manifests.relative(file) + " container " + container.path("name").asText();
+                    for (JsonNode env : container.path("env")) {
+                        String name = env.path("name").asText();
+                        JsonNode ref = env.at("/valueFrom/secretKeyRef");
+                        assertThat(name).as(which).isNotIn(credentialVariables);
+                        assertThat(ref.path("name").asText()).as(which + " " + name + ": a KafkaUser's Secret").isNotIn(users);
+                        // The JAAS line of any Secret; a key password may be another's (redis-cli reads only REDISCLI_AUTH).
+                        assertThat(ref.path("key").asText()).as(which + " " + name).isNotEqualTo("sasl.jaas.config");
+                    }
+                    for (JsonNode source : container.path("envFrom")) {
+                        assertThat(source.at("/secretRef/name").asText()).as(which + " envFrom").isNotIn(users);
+                    }
                 }
             }
         }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.TestCertificates;
 import com.shopintent.scoring.config.ScoringConfig;
+import com.shopintent.scoring.config.Setting;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.runtime.HttpEndpoints;
 import com.shopintent.scoring.runtime.Readiness;
@@ -13,6 +15,7 @@ import com.shopintent.scoring.runtime.ScoringApp;
 import com.shopintent.scoring.runtime.TopicPlan;
 import com.shopintent.scoring.topology.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,7 +31,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,10 +164,19 @@ class KubernetesOverlaysTest {
 
     /**
      * The settings a container gets, read by the application's own parser, which refuses unknown
-     * SCORING_ variables and invalid values. Values from the pod (the pod name) and from Secrets
-     * are stand-ins of the right form.
+     * SCORING_ variables and invalid values, and reads the files they name. Values from the pod
+     * (the pod name) and from Secrets are stand-ins of the right form; so is a file of a Secret
+     * mounted in the container, which must be one the volume projects.
      */
     static ScoringConfig config(List<ObjectNode> objects, JsonNode container) {
+        Map<String, String> env = environment(objects, container);
+        JsonNode pod = podSpec(objects);
+        env.replaceAll((name, value) -> secretKey(pod, container, value).map(key -> standIn(key).toString()).orElse(value));
+        return ScoringConfig.from(env);
+    }
+
+    /** The variables a container gets, as the manifests write them: its ConfigMaps' data, then its own env. */
+    static Map<String, String> environment(List<ObjectNode> objects, JsonNode container) {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode source : container.path("envFrom")) {
             String name = source.at("/configMapRef/name").asText();
@@ -181,7 +195,56 @@ class KubernetesOverlaysTest {
                 throw new AssertionError(name + " has a value source these tests do not know: " + variable);
             }
         }
-        return ScoringConfig.from(env);
+        return env;
+    }
+
+    /** The key of the Secret whose file {@code value} names in a Secret volume of the container, if it names one. */
+    private static Optional<String> secretKey(JsonNode pod, JsonNode container, String value) {
+        if (!value.startsWith("/")) {
+            return Optional.empty();
+        }
+        Path file = Path.of(value);
+        Optional<JsonNode> mount = findMount(container, file);
+        if (mount.isEmpty()) {
+            return Optional.empty();
+        }
+        // A volume of the pod, or else a volume claim template's.
+        JsonNode secret = null;
+        for (JsonNode volume : pod.path("volumes")) {
+            if (volume.path("name").asText().equals(mount.get().path("name").asText()) && volume.path("secret").isObject()) {
+                secret = volume.path("secret");
+            }
+        }
+        if (secret == null) {
+            return Optional.empty();
+        }
+        String path = relative(mount.get(), file);
+        if (!secret.has("items")) {
+            return Optional.of(path);
+        }
+        for (JsonNode item : secret.path("items")) {
+            if (item.path("path").asText().equals(path)) {
+                return Optional.of(item.path("key").asText());
+            }
+        }
+        throw new AssertionError(value + " is no file of the Secret volume " + mount.get().path("name").asText() + ": " + secret);
+    }
+
+    private static final Map<String, Path> STAND_INS = new ConcurrentHashMap<>();
+
+    /** A file standing in for a key of a mounted Secret: a CA certificate of this test's own for a .crt, a word otherwise. */
+    private static Path standIn(String key) {
+        return STAND_INS.computeIfAbsent(key, k -> {
+            try {
+                Path dir = Files.createDirectories(Manifests.root().resolve("scoring-app/target/kubernetes-secret-stand-ins"));
+                if (k.endsWith(".crt")) {
+                    return TestCertificates.forLocalhost(Files.createTempDirectory(dir, "ca")).caPem();
+                }
+                return Files.writeString(Files.createTempFile(dir, "key", ""), "from-secret\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------- autoscaling
@@ -280,15 +343,18 @@ class KubernetesOverlaysTest {
         authentication.at("/spec/configMapTargetRef").forEach(ref -> parameters.put(ref.path("parameter").asText(), ref));
         assertThat(CustomResources.KAFKA_AUTH_PARAMETERS).containsAll(parameters.keySet());
 
-        JsonNode jaas = env(scoringContainer(objects), "SCORING_KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef");
-        String kafkaUser = jaas.path("name").asText();
-        assertThat(parameters.get("password").path("name").asText()).as("the KafkaUser's Secret").isEqualTo(kafkaUser);
+        JsonNode container = scoringContainer(objects);
+        Map<String, String> env = environment(objects, container);
         JsonNode username = parameters.get("username");
         assertThat(object(objects, "ConfigMap", username.path("name").asText()).at("/data/" + username.path("key").asText()).asText())
-                .as("Strimzi names the KafkaUser's Secret after the user").isEqualTo(kafkaUser);
-        JsonNode caVolume = volume(podSpec(objects), "kafka-ca");
-        assertThat(parameters.get("ca").path("name").asText()).isEqualTo(caVolume.at("/secret/secretName").asText());
-        assertThat(parameters.get("ca").path("key").asText()).isEqualTo(caVolume.at("/secret/items/0/key").asText());
+                .as("the application's Kafka user").isEqualTo(env.get(ScoringConfig.KAFKA_SASL_USERNAME.env()));
+        JsonNode password = secretVolume(podSpec(objects), container, file(env, ScoringConfig.KAFKA_SASL_PASSWORD_FILE));
+        assertThat(parameters.get("password").path("name").asText()).as("the KafkaUser's Secret the pods mount")
+                .isEqualTo(password.path("secretName").asText());
+        assertThat(parameters.get("password").path("key").asText()).isEqualTo(password.at("/items/0/key").asText());
+        JsonNode ca = secretVolume(podSpec(objects), container, file(env, ScoringConfig.KAFKA_TLS_CA));
+        assertThat(parameters.get("ca").path("name").asText()).isEqualTo(ca.path("secretName").asText());
+        assertThat(parameters.get("ca").path("key").asText()).isEqualTo(ca.at("/items/0/key").asText());
     }
 
     /** {@code lagThreshold = <rate> events/s × <seconds> s = <threshold>} in the ScaledObject's comments. */
@@ -452,10 +518,67 @@ class KubernetesOverlaysTest {
         for (JsonNode c : KubernetesManifestsTest.containers(pod)) {
             assertThat(volume(pod, mount(c, Path.of("/tmp")).path("name").asText()).has("emptyDir")).isTrue();
         }
-        Path truststore = Path.of(config.kafkaProperties().get("ssl.truststore.location"));
-        JsonNode caMount = mount(container, truststore);
-        assertThat(volume(pod, caMount.path("name").asText()).at("/secret/items/0/path").asText())
-                .isEqualTo(Path.of(caMount.path("mountPath").asText()).relativize(truststore).toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("deployments")
+    void shouldLogInToKafkaWithThePasswordFileOfTheKafkaUsersSecretAndTheClusterCa(Deployment deployment) throws IOException {
+        List<ObjectNode> objects = deployment.render();
+        JsonNode pod = podSpec(objects);
+        for (JsonNode container : KubernetesManifestsTest.containers(pod)) {
+            String which = deployment + " container " + container.path("name").asText();
+            Map<String, String> env = environment(objects, container);
+            // The typed settings, not the pass-through properties they stand for (which the
+            // application would refuse beside them) nor the password itself.
+            assertThat(env).as(which).doesNotContainKeys("SCORING_KAFKA_SASL_JAAS_CONFIG", ScoringConfig.KAFKA_SASL_PASSWORD.env(),
+                    "SCORING_KAFKA_SECURITY_PROTOCOL", "SCORING_KAFKA_SASL_MECHANISM", "SCORING_KAFKA_SSL_TRUSTSTORE_TYPE",
+                    "SCORING_KAFKA_SSL_TRUSTSTORE_LOCATION", "SCORING_KAFKA_SSL_TRUSTSTORE_CERTIFICATES");
+            assertThat(config(objects, container).kafkaProperties()).as(which).containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("ssl.truststore.type", "PEM").containsKey("sasl.jaas.config");
+
+            // The user: a KafkaUser of strimzi/ with SCRAM-SHA-512 credentials.
+            String user = env.get(ScoringConfig.KAFKA_SASL_USERNAME.env());
+            assertThat(user).as(which).isNotNull();
+            Path kafkaUserFile = Manifests.root().resolve("strimzi").resolve(user + "-kafkauser.yaml");
+            assertThat(kafkaUserFile).as(which + ": the KafkaUser " + user).isRegularFile();
+            JsonNode kafkaUser = Manifests.YAML.readTree(kafkaUserFile.toFile());
+            assertThat(Manifests.kind(kafkaUser) + " " + Manifests.name(kafkaUser)).as(which).isEqualTo("KafkaUser " + user);
+            assertThat(kafkaUser.at("/spec/authentication/type").asText()).as(which).isEqualTo("scram-sha-512");
+
+            // Its password: the key password (not the JAAS line beside it) of the Secret Strimzi's
+            // User Operator names after the user, a read-only file the containers' user reads.
+            Path passwordFile = file(env, ScoringConfig.KAFKA_SASL_PASSWORD_FILE);
+            JsonNode passwordMount = mount(container, passwordFile);
+            assertThat(passwordMount.path("readOnly").asBoolean()).as(which).isTrue();
+            JsonNode password = secretVolume(pod, container, passwordFile);
+            assertThat(password.path("secretName").asText()).as(which).isEqualTo(user);
+            assertThat(password.path("items").size()).as(which + ": the one key").isEqualTo(1);
+            assertThat(password.at("/items/0/key").asText()).as(which).isEqualTo("password");
+            assertThat(password.at("/items/0/path").asText()).as(which).isEqualTo(relative(passwordMount, passwordFile));
+            int mode = password.at("/items/0/mode").asInt(password.path("defaultMode").asInt(0644));
+            assertThat(mode & 0222).as(which + ": nobody writes the password file").isZero();
+            assertThat(mode & 0007).as(which + ": other users do not read it").isZero();
+            // The kubelet gives a Secret volume's files to root and the group fsGroup, a group of every container.
+            assertThat(pod.at("/securityContext/fsGroup").asInt()).as(which).isPositive();
+            assertThat(mode & 0040).as(which + ": the group fsGroup reads it").isNotZero();
+
+            // The cluster CA: ca.crt of Strimzi's Secret <cluster>-cluster-ca-cert, mounted read-only.
+            Path ca = file(env, ScoringConfig.KAFKA_TLS_CA);
+            JsonNode caMount = mount(container, ca);
+            assertThat(caMount.path("readOnly").asBoolean()).as(which).isTrue();
+            JsonNode caVolume = secretVolume(pod, container, ca);
+            assertThat(caVolume.path("secretName").asText()).as(which).isEqualTo(StrimziManifests.CLUSTER + "-cluster-ca-cert");
+            assertThat(caVolume.at("/items/0/key").asText()).as(which).isEqualTo("ca.crt");
+            assertThat(caVolume.at("/items/0/path").asText()).as(which).isEqualTo(relative(caMount, ca));
+
+            // No variable holds anything of the user's Secret: it would show in process listings,
+            // crash dumps and kubectl describe.
+            for (JsonNode variable : container.path("env")) {
+                JsonNode ref = variable.at("/valueFrom/secretKeyRef");
+                assertThat(ref.path("name").asText()).as(which + " " + variable.path("name").asText()).isNotEqualTo(user);
+                assertThat(ref.path("key").asText()).as(which + " " + variable.path("name").asText()).isNotIn("password", "sasl.jaas.config");
+            }
+        }
     }
 
     @ParameterizedTest
@@ -559,11 +682,35 @@ class KubernetesOverlaysTest {
 
     /** The mount that holds {@code path} in {@code container}. */
     private static JsonNode mount(JsonNode container, Path path) {
+        return findMount(container, path).orElseThrow(() -> new AssertionError(path + " is on no volume of container "
+                + container.path("name").asText()));
+    }
+
+    private static Optional<JsonNode> findMount(JsonNode container, Path path) {
         for (JsonNode mount : container.path("volumeMounts")) {
             if (path.startsWith(Path.of(mount.path("mountPath").asText()))) {
-                return mount;
+                return Optional.of(mount);
             }
         }
-        throw new AssertionError(path + " is on no volume of container " + container.path("name").asText());
+        return Optional.empty();
+    }
+
+    /** The file a setting names. */
+    private static Path file(Map<String, String> env, Setting<Path> setting) {
+        assertThat(env).containsKey(setting.env());
+        return Path.of(env.get(setting.env()));
+    }
+
+    /** Where {@code file} is in the volume of {@code mount}. */
+    private static String relative(JsonNode mount, Path file) {
+        return Path.of(mount.path("mountPath").asText()).relativize(file).toString();
+    }
+
+    /** The {@code secret} of the volume that holds {@code file} in {@code container}. */
+    private static JsonNode secretVolume(JsonNode pod, JsonNode container, Path file) {
+        String name = mount(container, file).path("name").asText();
+        JsonNode secret = volume(pod, name).path("secret");
+        assertThat(secret.isObject()).as(file + " is on volume " + name + ", which is no Secret's").isTrue();
+        return secret;
     }
 }
