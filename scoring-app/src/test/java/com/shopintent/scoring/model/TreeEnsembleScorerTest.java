@@ -55,7 +55,7 @@ class TreeEnsembleScorerTest {
         java.util.Random random = new java.util.Random(11);
         // Shallow and uneven trees take the complete layout; the deepest ensemble is too deep for it.
         for (int maxDepth : new int[] {0, 1, 3, 6, TreeEnsembleScorer.MAX_COMPLETE_DEPTH + 2}) {
-            for (int trees : new int[] {1, 5, 8}) {
+            for (int trees : new int[] {1, 5, 8, 13}) {
                 List<Tree> ensemble = new java.util.ArrayList<>();
                 for (int t = 0; t < trees; t++) {
                     ensemble.add(Tree.random(random, maxDepth));
