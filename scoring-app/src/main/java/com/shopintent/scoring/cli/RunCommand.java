@@ -6,6 +6,7 @@ import com.shopintent.scoring.lifecycle.ModelRegistry;
 import com.shopintent.scoring.lifecycle.PackageDirectoryWatcher;
 import com.shopintent.scoring.lifecycle.PackageFetcher;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.model.ModelPackage;
 import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.runtime.HttpEndpoints;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,12 +58,6 @@ final class RunCommand implements Callable<Integer> {
         // Up first, so that liveness holds and readiness says what the start is waiting for.
         try (HttpEndpoints http = new HttpEndpoints(new InetSocketAddress(config.get(ScoringConfig.HTTP_PORT)), readiness, metrics).start()) {
             LOG.info("/health, /ready and /metrics on port {}", http.port());
-            // The model is loaded, checked against its golden set and warmed before Kafka Streams reads its first record.
-            readiness.step("loading model " + config.get(ScoringConfig.MODEL_DIR));
-            ScoringModel model = ModelPackage.load(config.get(ScoringConfig.MODEL_DIR));
-            model.warmUp(ScoringModel.WARM_UP_ROWS);
-            LOG.info("Loaded and warmed model {} (origin: {}) in {} ms", model.version(), model.metadata().origin(),
-                    (System.nanoTime() - started) / 1_000_000);
             if (createTopics) {
                 readiness.step("creating topics");
                 try (Admin admin = Admin.create(config.clientProperties())) {
@@ -70,32 +66,47 @@ final class RunCommand implements Callable<Integer> {
                     result.warnings().forEach(LOG::warn);
                 }
             }
-            ModelRegistry registry = new ModelRegistry(model, new PackageFetcher(config.modelPackagesDir()), metrics);
-            try (ControlTopicFollower follower = new ControlTopicFollower(config.clientProperties(),
-                         config.get(ScoringConfig.APPLICATION_ID) + "-models", registry);
-                 PackageDirectoryWatcher watcher = config.get(ScoringConfig.MODEL_WATCH_DIR) == null ? null
-                         : new PackageDirectoryWatcher(config.get(ScoringConfig.MODEL_WATCH_DIR), registry)) {
-                // Announced models first: an instance started after a swap serves the new model from its first event.
-                readiness.step("reading the announced models from " + Topics.MODELS);
-                follower.catchUp(CATCH_UP_TIMEOUT);
-                if (watcher != null) {
-                    watcher.start(WATCH_INTERVAL);
+            LoadedModels models = new LoadedModels();
+            ScoringApp app = new ScoringApp(config, models, metrics);
+            readiness.serving(app);
+            Thread hook = new Thread(() -> {
+                LOG.info("Stopping: committing and leaving the group");
+                app.close();
+            }, "scoring-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            // Kafka Streams joins its group (seconds for a new application, which creates its internal
+            // topics then) while the model loads; no record is processed before the model is in place.
+            app.startPaused();
+            try {
+                ScoringModel model = ModelPackage.load(config.get(ScoringConfig.MODEL_DIR));
+                model.warmUp(ScoringModel.WARM_UP_ROWS);
+                LOG.info("Loaded and warmed model {} (origin: {}) in {} ms", model.version(), model.metadata().origin(),
+                        (System.nanoTime() - started) / 1_000_000);
+                ModelRegistry registry = new ModelRegistry(model, new PackageFetcher(config.modelPackagesDir()), metrics);
+                try (ControlTopicFollower follower = new ControlTopicFollower(config.clientProperties(),
+                             config.get(ScoringConfig.APPLICATION_ID) + "-models", registry);
+                     PackageDirectoryWatcher watcher = config.get(ScoringConfig.MODEL_WATCH_DIR) == null ? null
+                             : new PackageDirectoryWatcher(config.get(ScoringConfig.MODEL_WATCH_DIR), registry)) {
+                    // Announced models first: an instance started after a swap serves the new model from its first event.
+                    follower.catchUp(CATCH_UP_TIMEOUT);
+                    if (watcher != null) {
+                        watcher.start(WATCH_INTERVAL);
+                    }
+                    follower.start();
+                    models.serve(registry);
+                    app.resume();
+                    return serveUntilStopped(app, started);
                 }
-                follower.start();
-                ScoringApp app = new ScoringApp(config, registry, metrics);
-                readiness.serving(app);
-                return runUntilStopped(app, started);
+            } catch (RuntimeException e) {
+                // Nothing was processed (paused): stop Kafka Streams, and the start fails with the cause.
+                Runtime.getRuntime().removeShutdownHook(hook);
+                app.close();
+                throw e;
             }
         }
     }
 
-    private static int runUntilStopped(ScoringApp app, long started) throws InterruptedException {
-        Thread hook = new Thread(() -> {
-            LOG.info("Stopping: committing and leaving the group");
-            app.close();
-        }, "scoring-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        app.start();
+    private static int serveUntilStopped(ScoringApp app, long started) throws InterruptedException {
         if (app.awaitRunning(CATCH_UP_TIMEOUT)) {
             LOG.info("Ready: serving {} ({} ms after start)", app.models().get().champion().version(),
                     (System.nanoTime() - started) / 1_000_000);
@@ -106,5 +117,27 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The models once loaded. Kafka Streams runs paused until then ({@link ScoringApp#startPaused}),
+     * so no record asks before; one that did would be a bug, and fails loudly.
+     */
+    private static final class LoadedModels implements Supplier<ActiveModels> {
+
+        private volatile ModelRegistry registry;
+
+        void serve(ModelRegistry loaded) {
+            registry = loaded;
+        }
+
+        @Override
+        public ActiveModels get() {
+            ModelRegistry loaded = registry;
+            if (loaded == null) {
+                throw new IllegalStateException("no model loaded yet: Kafka Streams must stay paused until one is");
+            }
+            return loaded.get();
+        }
     }
 }

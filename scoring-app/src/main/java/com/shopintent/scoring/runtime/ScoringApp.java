@@ -78,6 +78,22 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
         streams.start();
     }
 
+    /**
+     * Starts Kafka Streams with processing paused: it joins its group and gets its partitions (which
+     * takes seconds for a new application, whose internal topics are created then) while the caller
+     * loads the model; no record is processed, and no state restored, until {@link #resume}. The
+     * models' supplier is not asked before then.
+     */
+    public void startPaused() {
+        streams.pause();
+        streams.start();
+    }
+
+    /** Lets records through after {@link #startPaused}, once the models are in place. */
+    public void resume() {
+        streams.resume();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -92,11 +108,16 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     }
 
     /**
-     * Why this instance should not receive traffic yet, or empty when it is ready: the model is
-     * loaded, verified and warmed before this object exists, so ready means Kafka Streams is RUNNING.
+     * Why this instance should not receive traffic yet, or empty when it is ready: Kafka Streams is
+     * RUNNING and not paused (it is paused from {@link #startPaused} until the model is loaded,
+     * verified and warmed).
      */
     @Override
     public java.util.Optional<String> notReadyReason() {
+        // Paused first: a paused instance does not restore state, so it stays REBALANCING after joining.
+        if (streams.isPaused()) {
+            return java.util.Optional.of("processing is paused until the model is loaded");
+        }
         KafkaStreams.State state = streams.state();
         return state == KafkaStreams.State.RUNNING ? java.util.Optional.empty()
                 : java.util.Optional.of("Kafka Streams is " + state + ", not RUNNING");

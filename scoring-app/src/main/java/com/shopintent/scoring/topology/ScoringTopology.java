@@ -70,10 +70,13 @@ public final class ScoringTopology {
         Duration maxAhead = config.get(ScoringConfig.MAX_EVENT_AHEAD);
 
         ScoringConfig.StoreType storeType = config.get(ScoringConfig.STATE_STORE);
+        // Not cached: every page view reads this store, and a read through Kafka Streams' record
+        // cache walks a TreeMap of byte arrays holding every page; the store's own read is cheaper
+        // (docs/benchmarks.md). A global store has nothing downstream for the cache to spare.
         builder.globalTable(Topics.PAGE_STATS,
                 Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
                 Materialized.<String, PageStats>as(store(storeType, Stores.PAGE_STATS))
-                        .withKeySerde(Serdes.String()).withValueSerde(PageStatsSerde.serde()));
+                        .withKeySerde(Serdes.String()).withValueSerde(PageStatsSerde.serde()).withCachingDisabled());
         // Cached: a session's events within a commit interval read and write the cache, and only
         // its last state goes to RocksDB and the changelog at the commit.
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(

@@ -3,10 +3,13 @@ package com.shopintent.scoring.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import com.shopintent.scoring.model.ActiveModels;
+import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.topology.DeadLetterHeaders;
 import com.shopintent.scoring.topology.Topics;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -62,6 +66,8 @@ import org.slf4j.LoggerFactory;
 class ScoringPipelineIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringPipelineIT.class);
+    /** How long a paused application is watched for output it must not write. */
+    private static final Duration PAUSED_WATCH = Duration.ofSeconds(3);
 
     /** Less than the 45 s a closed dynamic member stays in its group: only leaving the group is this fast. */
     private static final Duration TAKEOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -106,6 +112,60 @@ class ScoringPipelineIT {
                 .allSatisfy(record -> assertThat(new String(record.key(), StandardCharsets.UTF_8))
                         .isEqualTo(Records.field(record.value(), "sessionId")));
         assertThat(readDeadLetters()).as("dead letters of valid sessions (duplicate-event, session-closed)").isEmpty();
+    }
+
+    /**
+     * The start as {@code run} does it: Kafka Streams joins its group paused while the model loads and gets
+     * its tasks. Events already in the topic are not scored, the models are not asked for, and the instance is
+     * not ready until it resumes; then every event is scored once.
+     */
+    @Test
+    void shouldScoreNothingAndNotBeReadyWhilePausedThenEveryEventOnceAfterResume() {
+        Records.Replay replay = Records.replay(BrokerTestBed.rows(60, 4), Instant.now());
+        Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
+        Records.send(bed.bootstrapServers(), replay.eventRecords());
+        AtomicInteger asked = new AtomicInteger();
+        ScoringModel model = TestModels.scoringModel();
+        ScoringApp app = bed.closeLater(new ScoringApp(bed.config("instance-1"), () -> {
+            asked.incrementAndGet();
+            return ActiveModels.of(model);
+        }, ScoringMetrics.inMemory()));
+        Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
+        Supplier<String> context = () -> "application state " + app.state() + ", paused " + app.streams().isPaused();
+
+        app.startPaused();
+        // Paused, it joins the group and gets its partitions (the group coordinator's view: Kafka Streams
+        // reports its tasks only once RUNNING), but restores nothing, so it stays REBALANCING.
+        Await.until(BrokerTestBed.START_TIMEOUT, () -> assignedEventPartitions() == BrokerTestBed.PARTITIONS, context);
+        bed.mark("paused with all partitions assigned, " + replay.events().size() + " events waiting");
+        // Absence takes a window to observe: this long is many commit intervals of a running stream.
+        long watchUntil = System.nanoTime() + PAUSED_WATCH.toNanos();
+        while (System.nanoTime() < watchUntil) {
+            assertThat(predictions.poll()).as("predictions while paused").isZero();
+        }
+        assertThat(asked).as("models asked for while paused").hasValue(0);
+        assertThat(app.notReadyReason()).as("readiness while paused").hasValueSatisfying(reason -> assertThat(reason).contains("paused"));
+
+        app.resume();
+        Await.until(BrokerTestBed.START_TIMEOUT, () -> app.notReadyReason().isEmpty(), () -> "not ready: " + app.notReadyReason());
+        Records.readAllOutput(predictions, replay.events().size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
+        Records.assertEachExactlyOnce("predictions' eventId", predictions.values("eventId"), replay.eventIds(), context);
+        assertThat(asked.get()).as("models asked for after resume").isPositive();
+    }
+
+    /** Partitions of shop.events assigned to the application's group's members, as the broker says. */
+    private int assignedEventPartitions() {
+        try {
+            return (int) bed.admin().describeConsumerGroups(List.of(BrokerTestBed.APPLICATION_ID)).all().get()
+                    .get(BrokerTestBed.APPLICATION_ID).members().stream()
+                    .flatMap(member -> member.assignment().topicPartitions().stream())
+                    .filter(partition -> partition.topic().equals(Topics.EVENTS)).count();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot describe the group " + BrokerTestBed.APPLICATION_ID, e);
+        }
     }
 
     /**
