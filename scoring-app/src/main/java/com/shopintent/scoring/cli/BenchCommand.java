@@ -46,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "10000", description = "events/s of the latency runs (default: ${DEFAULT-VALUE})")
     double rate;
 
-    @Option(names = "--warm-up", defaultValue = "60s", converter = LoadOptions.DurationConverter.class,
+    @Option(names = "--warm-up", defaultValue = "120s", converter = LoadOptions.DurationConverter.class,
             description = "load at --rate before each latency run is measured, reported apart; 0s skips (default: ${DEFAULT-VALUE})")
     Duration warmUp;
 
