@@ -13,7 +13,6 @@ import com.shopintent.scoring.runtime.HttpEndpoints;
 import com.shopintent.scoring.runtime.Readiness;
 import com.shopintent.scoring.runtime.ScoringApp;
 import com.shopintent.scoring.runtime.TopicPlan;
-import com.shopintent.scoring.topology.Topics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
