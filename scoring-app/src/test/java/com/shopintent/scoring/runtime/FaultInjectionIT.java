@@ -68,13 +68,13 @@ class FaultInjectionIT {
     private static final Duration REDIS_OUTAGE = Duration.ofSeconds(30);
     /** Slow enough that the shop sends all through an outage, as a shop would. */
     private static final int EVENTS_PER_SECOND = 150;
-    /** Kafka 4's default for every broker: a record stamped more than an hour ahead of the broker's clock is refused. */
     /**
      * Valid events per second with a tenth of poison, relative to without: measured 0.63 (idle machine) and
      * 0.54 (CI), two rates of a second or two each; a stalled stream (a fenced thread rejoins after ~46 s) gives
      * a few hundredths.
      */
     private static final double MIN_RATE_WITH_POISON = 0.4;
+    /** Kafka 4's default for every broker: a record stamped more than an hour ahead of the broker's clock is refused. */
     private static final Map<String, String> KAFKA_DEFAULT_TIMESTAMP_CHECK = Map.of("log.message.timestamp.after.max.ms", "3600000");
 
     @TempDir
