@@ -34,8 +34,10 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     static final String NAIVE = "C naive";
     static final String EXACTLY_ONCE = "exactly_once_v2";
     static final String AT_LEAST_ONCE = "at_least_once";
-    /** The depth of the target model (150 rounds of depth 6). */
-    static final int TARGET_DEPTH = 6;
+    /** The scorer target's model: 150 trees of depth 6 ({@link ScorerBenchmark#model}). */
+    static final String TARGET_MODEL = "logistic-150-6";
+    /** The shipped model's trees at the target's depth: Tribuo's 150 rounds are 300 trees. */
+    static final String SHIPPED_MODEL_AT_DEPTH_6 = "softprob-300-6";
     private static final String BEGIN = "<!-- bench:begin (written by ./scoring bench; edit outside these markers) -->";
     private static final String END = "<!-- bench:end -->";
 
@@ -78,8 +80,8 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
-    private double scorerMicros(String benchmark) {
-        return scorer.stream().filter(r -> r.benchmark().equals(benchmark) && r.depth() == TARGET_DEPTH)
+    private double scorerMicros(String benchmark, String model) {
+        return scorer.stream().filter(r -> r.benchmark().equals(benchmark) && r.model().equals(model))
                 .mapToDouble(ScorerMicrobenchmark.Result::microsPerRow).findFirst().orElse(Double.NaN);
     }
 
@@ -98,9 +100,11 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("ratio_pipeline_vs_naive", median(ratios(PIPELINE, NAIVE)));
         out.put("latency_eos_p99_ms", latencyP99(EXACTLY_ONCE));
         out.put("latency_alos_p99_ms", latencyP99(AT_LEAST_ONCE));
-        out.put("scorer_us_per_row", scorerMicros("scorerSingleRow"));
-        out.put("xgboost4j_single_row_us", scorerMicros("xgboost4jSingleRow"));
-        out.put("xgboost4j_batch_1000_us_per_row", scorerMicros("xgboost4jBatchPerRow"));
+        out.put("scorer_us_per_row", scorerMicros("scorerSingleRow", TARGET_MODEL));
+        out.put("xgboost4j_single_row_us", scorerMicros("xgboost4jSingleRow", TARGET_MODEL));
+        out.put("xgboost4j_batch_1000_us_per_row", scorerMicros("xgboost4jBatchPerRow", TARGET_MODEL));
+        out.put("scorer_300_trees_us_per_row", scorerMicros("scorerSingleRow", SHIPPED_MODEL_AT_DEPTH_6));
+        out.put("xgboost4j_300_trees_single_row_us", scorerMicros("xgboost4jSingleRow", SHIPPED_MODEL_AT_DEPTH_6));
         LatencyRun eos = latency.get(EXACTLY_ONCE);
         out.put("start_to_ready_s", eos == null ? Double.NaN : eos.startToReadySeconds());
         out.put("rss_mb_after_latency_run", eos == null ? Double.NaN : eos.rssMbAfter());
@@ -173,9 +177,9 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
             }
         }
         if (!scorer.isEmpty()) {
-            md.append("\n## Scorer microbenchmark (JMH, one row per call, µs per row)\n\n| benchmark | depth | µs/row | ± (99.9 %) |\n|---|---:|---:|---:|\n");
+            md.append("\n## Scorer microbenchmark (JMH, one row per call, µs per row)\n\n| benchmark | model (objective-trees-depth) | µs/row | ± (99.9 %) |\n|---|---|---:|---:|\n");
             for (ScorerMicrobenchmark.Result r : scorer) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", r.benchmark(), r.depth(), r.microsPerRow(), r.error()));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f |%n", r.benchmark(), r.model(), r.microsPerRow(), r.error()));
             }
         }
         md.append('\n');

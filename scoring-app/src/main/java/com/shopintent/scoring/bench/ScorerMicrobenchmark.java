@@ -13,8 +13,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /** Runs {@link ScorerBenchmark} with JMH in a forked JVM and returns its scores. */
 final class ScorerMicrobenchmark {
 
-    /** One benchmark method at one tree depth: mean µs per row and JMH's 99.9 % error. */
-    record Result(String benchmark, int depth, double microsPerRow, double error) {
+    /** One benchmark method on one model ({@link ScorerBenchmark#model}): mean µs per row and JMH's 99.9 % error. */
+    record Result(String benchmark, String model, double microsPerRow, double error) {
     }
 
     private ScorerMicrobenchmark() {
@@ -36,7 +36,7 @@ final class ScorerMicrobenchmark {
         List<Result> out = new ArrayList<>();
         for (RunResult result : results) {
             String label = result.getParams().getBenchmark();
-            out.add(new Result(label.substring(label.lastIndexOf('.') + 1), Integer.parseInt(result.getParams().getParam("depth")),
+            out.add(new Result(label.substring(label.lastIndexOf('.') + 1), result.getParams().getParam("model"),
                     result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError()));
         }
         return out;

@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "load kept on the exactly-once process after its latency run, to watch its memory; 0s skips (default: ${DEFAULT-VALUE})")
     Duration soak;
 
-    @Option(names = "--java-opts", defaultValue = "-Xmx384m -XX:+ExitOnOutOfMemoryError",
+    @Option(names = "--java-opts", defaultValue = "-Xmx256m -XX:+ExitOnOutOfMemoryError",
             description = "JVM options of each variant's process (default: ${DEFAULT-VALUE})")
     String javaOptions;
 

@@ -34,4 +34,19 @@ class BenchReportTest {
         assertThat(BenchReport.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
         assertThat(BenchReport.median(List.of())).isNaN();
     }
+
+    @Test
+    void shouldReportTheScorerTargetOnTheTargetsModelAndTheShippedKindApart() {
+        List<ScorerMicrobenchmark.Result> scorer = List.of(
+                new ScorerMicrobenchmark.Result("scorerSingleRow", "softprob-300-4", 2.5, 0.1),
+                new ScorerMicrobenchmark.Result("scorerSingleRow", "softprob-300-6", 3.6, 0.1),
+                new ScorerMicrobenchmark.Result("scorerSingleRow", "logistic-150-6", 1.9, 0.1),
+                new ScorerMicrobenchmark.Result("xgboost4jSingleRow", "softprob-300-6", 107, 5),
+                new ScorerMicrobenchmark.Result("xgboost4jSingleRow", "logistic-150-6", 88, 5));
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), Map.of(), List.of(), scorer);
+
+        assertThat(report.figures()).containsEntry("scorer_us_per_row", 1.9).containsEntry("xgboost4j_single_row_us", 88.0)
+                .containsEntry("scorer_300_trees_us_per_row", 3.6).containsEntry("xgboost4j_300_trees_single_row_us", 107.0)
+                .containsEntry("xgboost4j_batch_1000_us_per_row", Double.NaN);
+    }
 }
