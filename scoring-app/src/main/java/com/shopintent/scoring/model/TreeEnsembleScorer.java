@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.events.Json;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,7 +58,7 @@ public final class TreeEnsembleScorer implements RowScorer {
         this.softmax = softmax;
         this.positiveClass = positiveClass;
         this.featureCount = featureCount;
-        this.complete = CompleteTrees.of(roots, left, right, feature, threshold);
+        this.complete = CompleteTrees.of(roots, treeClass, baseMargins.length, left, right, feature, threshold);
     }
 
     /**
@@ -167,7 +168,7 @@ public final class TreeEnsembleScorer implements RowScorer {
     public double score(float[] x) {
         float[] margins = baseMargins.clone();
         if (complete != null && !hasMissing(x)) {
-            complete.addLeaves(x, treeClass, margins);
+            complete.addLeaves(x, margins);
         } else {
             walk(x, margins);
         }
@@ -213,11 +214,13 @@ public final class TreeEnsembleScorer implements RowScorer {
     /**
      * Every tree as a complete binary tree of one depth: the 2^depth - 1 inner slots of each tree,
      * each its split feature (high 32 bits) and threshold (low 32 bits, the float's bits) in one
-     * long, so a step is one load; then the 2^depth leaf values of each tree.
+     * long, so a step is one load; then the 2^depth leaf values of each tree. The trees are grouped
+     * by the output they add to, in their order within it ({@code classStart[c]} is the first of
+     * output c): each output's sum then stays in a register, and adds up in XGBoost's order.
      */
-    private record CompleteTrees(int depth, long[] split, float[] leaf) {
+    private record CompleteTrees(int depth, long[] split, float[] leaf, int[] classStart) {
 
-        static CompleteTrees of(int[] roots, int[] left, int[] right, int[] feature, float[] threshold) {
+        static CompleteTrees of(int[] roots, int[] treeClass, int outputs, int[] left, int[] right, int[] feature, float[] threshold) {
             int depth = 0;
             for (int root : roots) {
                 depth = Math.max(depth, depth(root, left, right));
@@ -226,9 +229,17 @@ public final class TreeEnsembleScorer implements RowScorer {
                 return null;
             }
             int inner = (1 << depth) - 1;
-            CompleteTrees trees = new CompleteTrees(depth, new long[roots.length * inner], new float[roots.length << depth]);
+            int[] classStart = new int[outputs + 1];
+            for (int c : treeClass) {
+                classStart[c + 1]++;
+            }
+            for (int c = 0; c < outputs; c++) {
+                classStart[c + 1] += classStart[c];
+            }
+            CompleteTrees trees = new CompleteTrees(depth, new long[roots.length * inner], new float[roots.length << depth], classStart);
+            int[] next = Arrays.copyOf(classStart, outputs);
             for (int t = 0; t < roots.length; t++) {
-                trees.place(t, 0, roots[t], left, right, feature, threshold);
+                trees.place(next[treeClass[t]]++, 0, roots[t], left, right, feature, threshold);
             }
             return trees;
         }
@@ -241,7 +252,7 @@ public final class TreeEnsembleScorer implements RowScorer {
             return ((long) feature << 32) | (Float.floatToRawIntBits(threshold) & 0xFFFF_FFFFL);
         }
 
-        /** Puts node {@code node} of the original tree {@code t} at slot {@code slot} of its complete tree. */
+        /** Puts node {@code node} of an original tree at slot {@code slot} of complete tree {@code t}. */
         private void place(int t, int slot, int node, int[] left, int[] right, int[] feature, float[] threshold) {
             int inner = (1 << depth) - 1;
             if (slot < inner && left[node] != LEAF) {
@@ -264,14 +275,21 @@ public final class TreeEnsembleScorer implements RowScorer {
             return 2 * i + 2 - (x[(int) (s >>> 32)] < Float.intBitsToFloat((int) s) ? 1 : 0);
         }
 
-        /** Adds each tree's leaf for row x to its class's margin; x has no missing value. */
-        void addLeaves(float[] x, int[] treeClass, float[] margins) {
+        /** Adds each output's trees' leaves for row x to margins[output]. */
+        void addLeaves(float[] x, float[] margins) {
+            for (int c = 0; c < margins.length; c++) {
+                margins[c] = sumLeaves(x, classStart[c], classStart[c + 1], margins[c]);
+            }
+        }
+
+        private float sumLeaves(float[] x, int from, int to, float sum) {
+            int depth = this.depth;
             int inner = (1 << depth) - 1;
-            int trees = treeClass.length;
             long[] split = this.split;
-            int t = 0;
+            float[] leaf = this.leaf;
+            int t = from;
             // Eight trees side by side: their steps do not depend on each other, so their loads overlap.
-            for (; t + 8 <= trees; t += 8) {
+            for (; t + 8 <= to; t += 8) {
                 int b = t * inner;
                 int i0 = 0;
                 int i1 = 0;
@@ -291,22 +309,25 @@ public final class TreeEnsembleScorer implements RowScorer {
                     i6 = down(split, x, b + 6 * inner, i6);
                     i7 = down(split, x, b + 7 * inner, i7);
                 }
-                margins[treeClass[t]] += leaf[(t << depth) + i0 - inner];
-                margins[treeClass[t + 1]] += leaf[((t + 1) << depth) + i1 - inner];
-                margins[treeClass[t + 2]] += leaf[((t + 2) << depth) + i2 - inner];
-                margins[treeClass[t + 3]] += leaf[((t + 3) << depth) + i3 - inner];
-                margins[treeClass[t + 4]] += leaf[((t + 4) << depth) + i4 - inner];
-                margins[treeClass[t + 5]] += leaf[((t + 5) << depth) + i5 - inner];
-                margins[treeClass[t + 6]] += leaf[((t + 6) << depth) + i6 - inner];
-                margins[treeClass[t + 7]] += leaf[((t + 7) << depth) + i7 - inner];
+                int l = (t << depth) - inner;
+                // One after another, in tree order: the same float sum as XGBoost's.
+                sum += leaf[l + i0];
+                sum += leaf[l + (1 << depth) + i1];
+                sum += leaf[l + (2 << depth) + i2];
+                sum += leaf[l + (3 << depth) + i3];
+                sum += leaf[l + (4 << depth) + i4];
+                sum += leaf[l + (5 << depth) + i5];
+                sum += leaf[l + (6 << depth) + i6];
+                sum += leaf[l + (7 << depth) + i7];
             }
-            for (; t < trees; t++) {
+            for (; t < to; t++) {
                 int i = 0;
                 for (int d = 0; d < depth; d++) {
                     i = down(split, x, t * inner, i);
                 }
-                margins[treeClass[t]] += leaf[(t << depth) + i - inner];
+                sum += leaf[(t << depth) + i - inner];
             }
+            return sum;
         }
     }
 

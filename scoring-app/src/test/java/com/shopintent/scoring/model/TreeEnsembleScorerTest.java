@@ -77,6 +77,41 @@ class TreeEnsembleScorerTest {
         }
     }
 
+    @Test
+    void shouldAddEachTreeToItsOwnClassInTreeOrder() {
+        java.util.Random random = new java.util.Random(12);
+        int classes = 3;
+        // Tree t adds to class t % 3, as XGBoost's multi-class boosters interleave them: the scorer
+        // groups each class's trees, and each class's sum must still add up in tree order.
+        for (int trees : new int[] {3, 13, 29}) {
+            List<Tree> ensemble = new java.util.ArrayList<>();
+            for (int t = 0; t < trees; t++) {
+                ensemble.add(Tree.random(random, 4));
+            }
+            String json = json(ensemble, "multi:softprob", classes);
+            for (int positive = 0; positive < classes; positive++) {
+                TreeEnsembleScorer scorer = TreeEnsembleScorer.fromJson(json.getBytes(StandardCharsets.UTF_8), positive);
+                for (int row = 0; row < 200; row++) {
+                    float[] x = new float[FEATURES];
+                    for (int f = 0; f < FEATURES; f++) {
+                        x[f] = random.nextFloat() * 2 - 1;
+                    }
+                    float[] margins = {0.5f, 0.5f, 0.5f};
+                    for (int t = 0; t < trees; t++) {
+                        margins[t % classes] += ensemble.get(t).leaf(x);
+                    }
+                    float max = Math.max(margins[0], Math.max(margins[1], margins[2]));
+                    float sum = 0;
+                    for (int k = 0; k < classes; k++) {
+                        margins[k] = (float) Math.exp(margins[k] - max);
+                        sum += margins[k];
+                    }
+                    assertThat(scorer.score(x)).as("%d trees, class %d, row %d", trees, positive, row).isEqualTo((double) (margins[positive] / sum));
+                }
+            }
+        }
+    }
+
     private static final int FEATURES = 4;
 
     /** A tree in XGBoost's JSON arrays, and the plain walk it stands for. */
@@ -123,11 +158,17 @@ class TreeEnsembleScorerTest {
     }
 
     private static String json(List<Tree> trees) {
+        return json(trees, "binary:logistic", 1);
+    }
+
+    /** An ensemble whose tree t adds to class t % classes. */
+    private static String json(List<Tree> trees, String objective, int classes) {
+        List<Integer> classOf = java.util.stream.IntStream.range(0, trees.size()).map(t -> t % classes).boxed().toList();
         return """
-                {"learner":{"objective":{"name":"binary:logistic"},
-                  "learner_model_param":{"base_score":"5E-1","num_class":"0","num_feature":"%d"},
+                {"learner":{"objective":{"name":"%s"},
+                  "learner_model_param":{"base_score":"5E-1","num_class":"%d","num_feature":"%d"},
                   "gradient_booster":{"model":{"tree_info":%s,"trees":[%s]}}}}
-                """.formatted(FEATURES, java.util.Collections.nCopies(trees.size(), 0),
+                """.formatted(objective, classes == 1 ? 0 : classes, FEATURES, classOf,
                 String.join(",", trees.stream().map(Tree::json).toList()));
     }
 }
