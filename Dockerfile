@@ -29,6 +29,16 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libgomp1 \
     && rm -rf /var/lib/apt/lists/*
 
+# The class-data archive (AppCDS) that takes about a second off the start (docs/benchmarks.md): a
+# short run of the pipeline under load, against a broker the command starts, in the runtime image
+# itself. An archive holds only for the JVM build that wrote it and the same jar (path, size, time),
+# so it is made by the runtime image's JVM from the jar copied from the same stage. Exec form: the
+# image has no shell. A JVM that cannot use the archive starts without it.
+FROM gcr.io/distroless/java17-debian13 AS classes
+COPY --from=build /build/scoring-app/target/scoring-app.jar /opt/scoring/scoring-app.jar
+COPY --from=build /build/model /opt/scoring/model
+RUN ["java", "-jar", "/opt/scoring/scoring-app.jar", "class-archive", "--model", "/opt/scoring/model", "--out", "/opt/scoring/scoring.jsa"]
+
 # Run: distroless Java 17 on Debian 13: glibc (RocksDB's and XGBoost's native libraries need it,
 # not musl), a JRE and CA certificates; no shell, no package manager, nothing an intruder could
 # use to fetch or run tools. amd64: the path of libgomp below is amd64's.
@@ -40,11 +50,12 @@ COPY --from=openmp /usr/lib/x86_64-linux-gnu/libgomp.so.1* /usr/lib/x86_64-linux
 COPY --from=build --chown=10001:10001 /build/writable/ /
 COPY --from=build /build/scoring-app/target/scoring-app.jar /opt/scoring/scoring-app.jar
 COPY --from=build /build/model /opt/scoring/model
+COPY --from=classes /opt/scoring/scoring.jsa /opt/scoring/scoring.jsa
 WORKDIR /opt/scoring
 USER 10001:10001
 EXPOSE 8080
 # Half the container's memory for the heap unless -Xmx is given (JAVA_TOOL_OPTIONS in the
 # StatefulSet): the other half is for RocksDB, off-heap. Out of memory: exit, to be restarted.
-# Exec form, so no shell is needed to start it.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/scoring/scoring-app.jar"]
+# Exec form, so no shell is needed to start it. The class-data archive: see the classes stage.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/scoring/scoring.jsa", "-jar", "/opt/scoring/scoring-app.jar"]
 CMD ["run"]

@@ -22,12 +22,13 @@ import java.util.Map;
  * @param machine cores, JDK, Kafka version, CPU
  * @param settings what the run was asked to do
  * @param drains every drain, in the order run
- * @param latency the open-loop runs, by processing guarantee
+ * @param latency the open-loop runs, by processing guarantee (their processes start with the class-data archive when there is one)
+ * @param starts start-to-ready launches of the pipeline; null if not measured
  * @param rssSamples resident memory of the exactly-once process during the soak: [seconds since the latency run ended, MB]
  * @param scorer the JMH results
  */
 record BenchReport(Map<String, Object> machine, Map<String, Object> settings, List<DrainRun> drains,
-                   Map<String, LatencyRun> latency, List<double[]> rssSamples, List<ScorerMicrobenchmark.Result> scorer) {
+                   Map<String, LatencyRun> latency, Starts starts, List<double[]> rssSamples, List<ScorerMicrobenchmark.Result> scorer) {
 
     static final String PASSTHROUGH = "A passthrough";
     static final String PIPELINE = "B pipeline";
@@ -50,6 +51,14 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
      * it (null without one), the start-to-ready time and the memory after it.
      */
     record LatencyRun(LoadReport load, LoadReport warmUp, double startToReadySeconds, double rssMbAfter) {
+    }
+
+    /**
+     * Seconds from launch to ready of the pipeline, a new application each time: as run here (with
+     * the class-data archive, as deployed, when there is one) and, launched alternately, without
+     * the archive (empty when there is none).
+     */
+    record Starts(List<Double> asRun, List<Double> withoutArchive) {
     }
 
     List<Double> rates(String variant) {
@@ -106,7 +115,8 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("scorer_300_trees_us_per_row", scorerMicros("scorerSingleRow", SHIPPED_MODEL_AT_DEPTH_6));
         out.put("xgboost4j_300_trees_single_row_us", scorerMicros("xgboost4jSingleRow", SHIPPED_MODEL_AT_DEPTH_6));
         LatencyRun eos = latency.get(EXACTLY_ONCE);
-        out.put("start_to_ready_s", eos == null ? Double.NaN : eos.startToReadySeconds());
+        out.put("start_to_ready_s", starts == null ? Double.NaN : median(starts.asRun()));
+        out.put("start_to_ready_without_class_archive_s", starts == null ? Double.NaN : median(starts.withoutArchive()));
         out.put("rss_mb_after_latency_run", eos == null ? Double.NaN : eos.rssMbAfter());
         out.put("rss_mb_10_min_later", rssSamples.isEmpty() ? Double.NaN : rssSamples.get(rssSamples.size() - 1)[1]);
         out.put("machine", machine);
@@ -115,6 +125,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("ratios_pipeline_vs_naive", ratios(PIPELINE, NAIVE));
         out.put("drains", drains);
         out.put("latency", latency);
+        out.put("starts", starts);
         out.put("rss_samples_s_mb", rssSamples);
         out.put("scorer", scorer);
         return out;
@@ -169,6 +180,15 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
             md.append(row(guarantee, run.load(), String.format(Locale.ROOT, "%.2f", run.startToReadySeconds()),
                     String.format(Locale.ROOT, "%.0f", run.rssMbAfter())));
         });
+        if (starts != null) {
+            md.append(String.format(Locale.ROOT, "%n| start to ready, new application | median s | launches s |%n|---|---:|---|%n| as run above (%s) | %.2f | %s |%n",
+                    starts.withoutArchive().isEmpty() ? "no class-data archive" : "with the class-data archive, as deployed",
+                    median(starts.asRun()), list(starts.asRun(), "%.2f")));
+            if (!starts.withoutArchive().isEmpty()) {
+                md.append(String.format(Locale.ROOT, "| without the class-data archive (launches alternating) | %.2f | %s |%n",
+                        median(starts.withoutArchive()), list(starts.withoutArchive(), "%.2f")));
+            }
+        }
         md.append("\n![latency](benchmarks-latency.png)\n");
         if (!rssSamples.isEmpty()) {
             md.append("\n## Memory while the load goes on (exactly-once process)\n\n| seconds after the latency run | RSS MB |\n|---:|---:|\n");

@@ -10,7 +10,6 @@ import com.shopintent.scoring.topology.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,8 +65,9 @@ public final class Benchmark {
     public static final List<String> VARIANTS = List.of("A", "B", "C");
 
     private static final int SHOPS = 500;
+    /** Launches of the pipeline for its start-to-ready time, each way (without and with the class-data archive). */
+    private static final int START_LAUNCHES = 3;
     private static final double SPEED_UP = 60;
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
     private final ScoringConfig config;
@@ -109,7 +109,7 @@ public final class Benchmark {
                 for (String variant : settings.variants()) {
                     drains.add(switch (variant) {
                         case "A" -> drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), end);
-                        case "B" -> drain(admin, BenchReport.PIPELINE, run, List.of(PIPELINE_MAIN, "run"), end);
+                        case "B" -> drain(admin, BenchReport.PIPELINE, run, List.of(TargetProcess.PIPELINE_MAIN, "run"), end);
                         case "C" -> drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), end);
                         default -> throw new IllegalArgumentException("no variant " + variant + "; the variants are " + VARIANTS);
                     });
@@ -118,22 +118,35 @@ public final class Benchmark {
 
             Map<String, BenchReport.LatencyRun> latency = new LinkedHashMap<>();
             List<double[]> rss = new ArrayList<>();
+            String archiveInForce = "none";
+            BenchReport.Starts starts = null;
             if (!settings.latencyDuration().isZero()) {
-                latency.put(BenchReport.EXACTLY_ONCE, latencyRun(admin, BenchReport.EXACTLY_ONCE, settings.soak(), rss));
-                latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(admin, BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
+                // The pipeline as deployed starts with the image's class-data archive: made here the same way.
+                List<String> jvmOptions = new ArrayList<>(settings.jvmOptions());
+                String why = ClassArchive.whyNotArchivable();
+                if (why == null) {
+                    Path archive = work.resolve("scoring.jsa");
+                    say("class-data archive: a training run of the pipeline, as the image's build makes it");
+                    ClassArchive.make(config, modelDir, rows, archive, work);
+                    jvmOptions.add(ClassArchive.useOption(archive));
+                    archiveInForce = "made by a training run (class-archive), as in the image";
+                } else {
+                    say("no class-data archive: %s", why);
+                    archiveInForce = "none: " + why;
+                }
+                starts = starts(admin, settings.jvmOptions(), jvmOptions);
+                latency.put(BenchReport.EXACTLY_ONCE, latencyRun(admin, jvmOptions, BenchReport.EXACTLY_ONCE, settings.soak(), rss));
+                latency.put(BenchReport.AT_LEAST_ONCE, latencyRun(admin, jvmOptions, BenchReport.AT_LEAST_ONCE, Duration.ZERO, new ArrayList<>()));
             }
 
             List<ScorerMicrobenchmark.Result> scorer = settings.jmhIterations() == 0 ? List.of()
                     : ScorerMicrobenchmark.run(settings.jmhIterations(), TimeValue.milliseconds(settings.jmhIterationTime().toMillis()));
-            BenchReport report = new BenchReport(machine(), settingsInForce(), drains, latency, rss, scorer);
+            BenchReport report = new BenchReport(machine(), settingsInForce(archiveInForce), drains, latency, starts, rss, scorer);
             report.write(reportDir);
             out.print(report.markdown());
             out.flush();
         }
     }
-
-    /** Variant B is the product's own entry point, as deployed. */
-    private static final String PIPELINE_MAIN = "com.shopintent.scoring.cli.ScoringCli";
 
     private BenchReport.DrainRun drain(Admin admin, String variant, int run, List<String> main, Map<TopicPartition, Long> end)
             throws InterruptedException, ExecutionException {
@@ -150,19 +163,49 @@ public final class Benchmark {
         return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond());
     }
 
-    private BenchReport.LatencyRun latencyRun(Admin admin, String guarantee, Duration soak, List<double[]> rss)
+    /**
+     * Start to ready of the pipeline as it runs here, and, when that is with the class-data archive,
+     * without it too, the launches alternating: each a new application, started and stopped.
+     */
+    private BenchReport.Starts starts(Admin admin, List<String> plain, List<String> asRun) throws InterruptedException {
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        for (int i = 1; i <= START_LAUNCHES; i++) {
+            if (!asRun.equals(plain)) {
+                without.add(startToReady(admin, plain, "bench-start-plain-" + i));
+            }
+            with.add(startToReady(admin, asRun, "bench-start-" + i));
+            say("start to ready: %.2f s%s", with.get(i - 1), without.isEmpty() ? ""
+                    : String.format(" (without the class-data archive: %.2f s)", without.get(i - 1)));
+        }
+        return new BenchReport.Starts(with, without);
+    }
+
+    /** A pipeline of a new application started and stopped: the seconds from its launch to ready. */
+    private double startToReady(Admin admin, List<String> jvmOptions, String applicationId) throws InterruptedException {
+        int port = TargetProcess.freePort();
+        double ready;
+        try (TargetProcess process = TargetProcess.start(jvmOptions, List.of(TargetProcess.PIPELINE_MAIN, "run"),
+                environment(applicationId, Map.of("SCORING_HTTP_PORT", Integer.toString(port))), work.resolve(applicationId + ".log"))) {
+            ready = process.awaitReady(port, TargetProcess.READY_TIMEOUT);
+        }
+        cleanUp(admin, applicationId);
+        return ready;
+    }
+
+    private BenchReport.LatencyRun latencyRun(Admin admin, List<String> jvmOptions, String guarantee, Duration soak, List<double[]> rss)
             throws InterruptedException, ExecutionException {
         // A new application starts at the beginning of the topic: delete what is there (the backlog,
         // an earlier latency run's load), so that it serves the load as it comes rather than catching up.
         admin.deleteRecords(endOffsets(admin).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
         String applicationId = "bench-latency-" + guarantee.replace('_', '-');
-        int port = freePort();
+        int port = TargetProcess.freePort();
         say("latency, %s: starting the pipeline", guarantee);
-        try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), List.of(PIPELINE_MAIN, "run"),
+        try (TargetProcess process = TargetProcess.start(jvmOptions, List.of(TargetProcess.PIPELINE_MAIN, "run"),
                 environment(applicationId, Map.of("SCORING_PROCESSING_GUARANTEE", guarantee, "SCORING_HTTP_PORT", Integer.toString(port))),
                 work.resolve(applicationId + ".log"))) {
-            double ready = process.awaitReady(port, READY_TIMEOUT);
+            double ready = process.awaitReady(port, TargetProcess.READY_TIMEOUT);
             LoadReport warmUp = null;
             if (!settings.warmUp().isZero()) {
                 say("  ready %.2f s after its launch; warming up: %,.0f events/s for %d s", ready, settings.rate(), settings.warmUp().toSeconds());
@@ -219,14 +262,8 @@ public final class Benchmark {
 
     /** The variant's settings: this process's SCORING_* environment (inherited), with its own identity and files. */
     private Map<String, String> environment(String applicationId, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SCORING_BOOTSTRAP_SERVERS", config.get(ScoringConfig.BOOTSTRAP_SERVERS));
-        env.put("SCORING_APPLICATION_ID", applicationId);
-        env.put("SCORING_STATE_DIR", work.resolve(applicationId).toString());
-        env.put("SCORING_MODEL_DIR", modelDir.toString());
-        env.put("SCORING_PARTITIONS", Integer.toString(config.get(ScoringConfig.PARTITIONS)));
-        env.put("SCORING_REPLICATION_FACTOR", Integer.toString(config.get(ScoringConfig.REPLICATION_FACTOR)));
-        env.put("SCORING_HTTP_PORT", Integer.toString(freePort()));
+        Map<String, String> env = TargetProcess.pipelineEnvironment(config, applicationId, work.resolve(applicationId), modelDir,
+                TargetProcess.freePort());
         env.put("SCORING_MAX_EVENT_AHEAD", eventTimeSpan().multipliedBy(2).toString());
         env.put(MALLOC_ARENA_MAX, mallocArenas());
         env.putAll(extra);
@@ -285,11 +322,11 @@ public final class Benchmark {
      */
     private static void awaitLeaders(Admin admin) throws InterruptedException, ExecutionException {
         List<String> topics = List.copyOf(admin.listTopics().names().get());
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + TargetProcess.READY_TIMEOUT.toNanos();
         while (admin.describeTopics(topics).allTopicNames().get().values().stream()
                 .flatMap(topic -> topic.partitions().stream()).anyMatch(partition -> partition.leader() == null)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions without a leader after " + READY_TIMEOUT + " of " + topics);
+                throw new IllegalStateException("partitions without a leader after " + TargetProcess.READY_TIMEOUT + " of " + topics);
             }
             Thread.sleep(100);
         }
@@ -315,7 +352,7 @@ public final class Benchmark {
         return machine;
     }
 
-    private Map<String, Object> settingsInForce() {
+    private Map<String, Object> settingsInForce(String classArchive) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("events", settings.events());
         in.put("partitions", config.get(ScoringConfig.PARTITIONS));
@@ -330,6 +367,7 @@ public final class Benchmark {
         in.put("prediction_cache", config.get(ScoringConfig.CACHE).toString());
         in.put("kafka_overrides", config.clientProperties().keySet().stream().filter(k -> !k.equals("bootstrap.servers")).sorted().toList());
         in.put("jvm_options", String.join(" ", settings.jvmOptions()));
+        in.put("class_data_archive", classArchive);
         in.put("latency_rate", settings.rate());
         in.put("latency_warm_up_seconds", settings.warmUp().toSeconds());
         in.put("latency_seconds", settings.latencyDuration().toSeconds());
@@ -343,14 +381,6 @@ public final class Benchmark {
             return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
         } catch (IOException | UncheckedIOException e) {
             return "unknown";
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
         }
     }
 

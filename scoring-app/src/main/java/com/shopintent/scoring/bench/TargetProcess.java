@@ -1,7 +1,9 @@
 package com.shopintent.scoring.bench;
 
+import com.shopintent.scoring.config.ScoringConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class TargetProcess implements AutoCloseable {
 
+    /** The product's own entry point, as deployed: {@code run} starts the pipeline. */
+    static final String PIPELINE_MAIN = "com.shopintent.scoring.cli.ScoringCli";
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;
@@ -51,6 +57,30 @@ final class TargetProcess implements AutoCloseable {
             return new TargetProcess(builder.start(), started, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * The settings that tie a pipeline process to a broker, an application id, a state directory,
+     * a model and an HTTP port; the rest it inherits from this process's environment (SCORING_* included).
+     */
+    static Map<String, String> pipelineEnvironment(ScoringConfig config, String applicationId, Path stateDir, Path modelDir, int httpPort) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SCORING_BOOTSTRAP_SERVERS", config.get(ScoringConfig.BOOTSTRAP_SERVERS));
+        env.put("SCORING_APPLICATION_ID", applicationId);
+        env.put("SCORING_STATE_DIR", stateDir.toString());
+        env.put("SCORING_MODEL_DIR", modelDir.toString());
+        env.put("SCORING_PARTITIONS", Integer.toString(config.get(ScoringConfig.PARTITIONS)));
+        env.put("SCORING_REPLICATION_FACTOR", Integer.toString(config.get(ScoringConfig.REPLICATION_FACTOR)));
+        env.put("SCORING_HTTP_PORT", Integer.toString(httpPort));
+        return env;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
         }
     }
 

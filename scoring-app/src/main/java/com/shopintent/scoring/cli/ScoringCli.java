@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Purchase-intent scoring of shop clickstreams with Kafka Streams and XGBoost.",
         subcommands = {DemoCommand.class, RunCommand.class, LoadgenCommand.class, TopicsCommand.class, TrainCommand.class,
             ScoreCsvCommand.class, ReplayCommand.class, ModelsCommand.class, PlanCommand.class, ManifestsCommand.class,
-            PartitionsCommand.class, BenchCommand.class,
+            PartitionsCommand.class, BenchCommand.class, ClassArchiveCommand.class,
             CommandLine.HelpCommand.class})
 public final class ScoringCli implements Runnable {
 

@@ -14,7 +14,7 @@ class BenchReportTest {
         for (int i = 0; i < abcRates.length; i++) {
             drains.add(new BenchReport.DrainRun(variants.get(i % 3), i / 3 + 1, 1000, 1000 / abcRates[i], abcRates[i]));
         }
-        return new BenchReport(Map.of(), Map.of(), drains, Map.of(), List.of(), List.of());
+        return new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
     }
 
     @Test
@@ -43,7 +43,7 @@ class BenchReportTest {
                 new ScorerMicrobenchmark.Result("scorerSingleRow", "logistic-150-6", 1.9, 0.1),
                 new ScorerMicrobenchmark.Result("xgboost4jSingleRow", "softprob-300-6", 107, 5),
                 new ScorerMicrobenchmark.Result("xgboost4jSingleRow", "logistic-150-6", 88, 5));
-        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), Map.of(), List.of(), scorer);
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), Map.of(), null, List.of(), scorer);
 
         assertThat(report.figures()).containsEntry("scorer_us_per_row", 1.9).containsEntry("xgboost4j_single_row_us", 88.0)
                 .containsEntry("scorer_300_trees_us_per_row", 3.6).containsEntry("xgboost4j_300_trees_single_row_us", 107.0)

@@ -53,6 +53,10 @@ class BenchIT {
                 .isEqualTo(report.get("pipeline_eps").asDouble() / report.get("passthrough_eps").asDouble());
         assertThat(report.get("machine").get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(report.get("machine").get("kafka").asText()).isNotBlank();
+        // The test JVM's class path has class directories, which the JVM cannot archive: the pipeline starts without.
+        assertThat(report.get("settings").get("class_data_archive").asText()).startsWith("none: ");
+        assertThat(report.get("starts").get("asRun")).hasSize(3);
+        assertThat(report.get("starts").get("withoutArchive")).isEmpty();
         for (JsonNode drain : report.get("drains")) {
             assertThat(drain.get("events").asLong()).as(drain.toString()).isPositive().isLessThanOrEqualTo(EVENTS);
         }
