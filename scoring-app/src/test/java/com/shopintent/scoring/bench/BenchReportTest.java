@@ -49,4 +49,24 @@ class BenchReportTest {
                 .containsEntry("scorer_300_trees_us_per_row", 3.6).containsEntry("xgboost4j_300_trees_single_row_us", 107.0)
                 .containsEntry("xgboost4j_batch_1000_us_per_row", Double.NaN);
     }
+
+    @Test
+    void shouldReportStartToReadyAsDeployedAndWithoutTheArchiveApart() {
+        BenchReport.Starts starts = new BenchReport.Starts(List.of(4.8, 4.6, 5.2), List.of(5.9, 6.4, 5.5));
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), Map.of(), starts, List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("start_to_ready_s", 4.8).containsEntry("start_to_ready_without_class_archive_s", 5.9);
+        assertThat(report.markdown()).contains("| as run above (with the class-data archive, as deployed) | 4.80 | 4.80, 4.60, 5.20 |")
+                .contains("| without the class-data archive (launches alternating) | 5.90 | 5.90, 6.40, 5.50 |");
+    }
+
+    @Test
+    void shouldSayWhenThePipelineStartedWithoutAnArchive() {
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), Map.of(),
+                new BenchReport.Starts(List.of(6.0, 5.0, 7.0), List.of()), List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("start_to_ready_s", 6.0);
+        assertThat((double) report.figures().get("start_to_ready_without_class_archive_s")).isNaN();
+        assertThat(report.markdown()).contains("| as run above (no class-data archive) | 6.00 |").doesNotContain("| without the class-data archive");
+    }
 }
