@@ -55,18 +55,17 @@ public final class Benchmark {
      * @param soak how long the exactly-once process stays under that load after its latency run, for its memory
      * @param jvmOptions options of each variant's JVM
      * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
+     * @param startLaunches launches of the pipeline for its start-to-ready time, each way (with and without the class-data archive)
      */
     public record Settings(long events, int runs, List<String> variants, double rate, Duration warmUp, Duration latencyDuration, Duration soak,
                            Duration soakSampleEvery, List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime,
-                           Duration drainTimeout) {
+                           Duration drainTimeout, int startLaunches) {
     }
 
     /** The drain variants by their letters. */
     public static final List<String> VARIANTS = List.of("A", "B", "C");
 
     private static final int SHOPS = 500;
-    /** Launches of the pipeline for its start-to-ready time, each way (without and with the class-data archive). */
-    private static final int START_LAUNCHES = 3;
     private static final double SPEED_UP = 60;
     private static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
@@ -170,7 +169,7 @@ public final class Benchmark {
     private BenchReport.Starts starts(Admin admin, List<String> plain, List<String> asRun) throws InterruptedException {
         List<Double> without = new ArrayList<>();
         List<Double> with = new ArrayList<>();
-        for (int i = 1; i <= START_LAUNCHES; i++) {
+        for (int i = 1; i <= settings.startLaunches(); i++) {
             if (!asRun.equals(plain)) {
                 without.add(startToReady(admin, plain, "bench-start-plain-" + i));
             }

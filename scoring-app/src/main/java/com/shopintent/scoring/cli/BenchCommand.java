@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "JVM options of each variant's process (default: ${DEFAULT-VALUE})")
     String javaOptions;
 
+    @Option(names = "--start-launches", defaultValue = "3",
+            description = "launches of the pipeline for its start-to-ready time, with the class-data archive and without (default: ${DEFAULT-VALUE})")
+    int startLaunches;
+
     @Option(names = "--jmh-iterations", defaultValue = "5",
             description = "warm-up and measured iterations of the scorer microbenchmark; 0 skips it (default: ${DEFAULT-VALUE})")
     int jmhIterations;
@@ -85,8 +89,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || runs < 1 || partitions < 1 || !(rate > 0) || jmhIterations < 0) {
-            throw new IllegalArgumentException("--events, --runs, --partitions and --rate must be positive, --jmh-iterations 0 or more");
+        if (events < 1 || runs < 1 || partitions < 1 || !(rate > 0) || startLaunches < 1 || jmhIterations < 0) {
+            throw new IllegalArgumentException("--events, --runs, --partitions, --rate and --start-launches must be positive, --jmh-iterations 0 or more");
         }
         if (!Benchmark.VARIANTS.containsAll(variants)) {
             throw new IllegalArgumentException("--variants takes " + String.join(", ", Benchmark.VARIANTS) + ", not " + variants);
@@ -106,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
             Path modelDir = model != null ? model : DemoCommand.train(rows, work.resolve("model"), out);
             Benchmark.Settings settings = new Benchmark.Settings(events, runs, variants, rate, warmUp, latencyDuration, soak, Duration.ofSeconds(30),
                     Arrays.asList(javaOptions.trim().split("\\s+")), jmhIterations, jmhTime,
-                    Duration.ofSeconds(Math.max(300, events / 500)));
+                    Duration.ofSeconds(Math.max(300, events / 500)), startLaunches);
             ProgressPrinter printer = new ProgressPrinter(out, null);
             new Benchmark(config, modelDir, rows, settings, work, out, printer::update).run(reportDir);
             out.println("report written to " + reportDir.resolve("benchmarks.md"));
