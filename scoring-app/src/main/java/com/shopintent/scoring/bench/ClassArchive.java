@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * A class-data sharing archive (AppCDS) of the classes the pipeline loads from its launch to
  * serving: a JVM started with {@link #useOption} maps them in parsed and verified instead of
- * reading them from the jar, which takes about 0.6 s off the start here (docs/benchmarks.md).
+ * reading them from the jar: start to ready 4.7 s instead of 5.8-6.1 s here (medians, docs/benchmarks.md).
  *
  * <p>It is made by a training run: {@code run} against a broker, under a short load, with
  * {@code -XX:ArchiveClassesAtExit}; the JVM writes the archive as the process stops. An archive

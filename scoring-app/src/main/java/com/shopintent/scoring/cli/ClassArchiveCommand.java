@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * The image's build runs it with the image's own JVM (Dockerfile).
  */
 @Command(name = "class-archive", mixinStandardHelpOptions = true,
-        description = {"Write the class-data archive (AppCDS) that `run` starts about 0.6 s faster with: a short run of the",
+        description = {"Write the class-data archive (AppCDS) that `run` starts about a second faster with: a short run of the",
             "pipeline under load against a broker started here. Valid only for this JVM build and this jar;",
             "start with -XX:SharedArchiveFile=<file>."})
 final class ClassArchiveCommand implements Callable<Integer> {
