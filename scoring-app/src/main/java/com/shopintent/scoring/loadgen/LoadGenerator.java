@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -26,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,6 +38,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Traffic like many real shops: sessions drawn from the data set's rows, spread over shops with
@@ -73,6 +80,10 @@ public final class LoadGenerator {
     public record Progress(long produced, long predicted, long deadLettered, double predictionsPerSecond,
                            double p50Ms, double p95Ms, double p99Ms, double behindMs) {
     }
+
+    /** How many times {@link #preload} offers a record the producer reported failed. */
+    static final int SEND_ROUNDS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
 
     /** Behind schedule by more than this, the run reports that it could not keep the rate. */
     static final double BEHIND_LIMIT_MS = 1000;
@@ -132,9 +143,10 @@ public final class LoadGenerator {
     /**
      * A backlog for a benchmark to drain: the page statistics, then {@code events} events of the
      * same interleaved sessions {@link #run} sends (the settings' rate and speed-up set how many
-     * sessions are open at once), as fast as the producer takes them, reading nothing back.
+     * sessions are open at once), as fast as the producer takes them, reading nothing back. A
+     * record the producer reports failed is sent again (a backlog is a count, not a timing).
      *
-     * @throws IllegalStateException when an event could not be written
+     * @throws IllegalStateException when a record could not be written after {@link #SEND_ROUNDS} rounds
      */
     public void preload(long events) {
         Random random = new Random(settings.seed());
@@ -145,21 +157,61 @@ public final class LoadGenerator {
             long startWall = System.currentTimeMillis();
             SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
                     SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
-            for (long i = 0; i < events; i++) {
-                ReplayRecord event = schedule.next().record();
-                producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
+            Iterator<ProducerRecord<String, byte[]>> backlog = new Iterator<>() {
+                private long sent;
+
+                @Override
+                public boolean hasNext() {
+                    return sent < events;
+                }
+
+                @Override
+                public ProducerRecord<String, byte[]> next() {
+                    sent++;
+                    ReplayRecord event = schedule.next().record();
+                    return new ProducerRecord<>(event.topic(), event.key(), event.value());
+                }
+            };
+            sendAll(producer, backlog, events + " events");
+        }
+    }
+
+    /**
+     * Sends every record, flushes, and sends again the ones the producer reported failed, up to
+     * {@link #SEND_ROUNDS} rounds: a broker that is briefly unavailable (a leader election, a slow
+     * host) costs a retry, not the run.
+     *
+     * @throws IllegalStateException naming the first error when records are still failing after the last round
+     */
+    static void sendAll(Producer<String, byte[]> producer, Iterator<ProducerRecord<String, byte[]>> records, String what) {
+        Queue<ProducerRecord<String, byte[]>> failed = new ConcurrentLinkedQueue<>();
+        AtomicReference<Exception> firstError = new AtomicReference<>();
+        Iterator<ProducerRecord<String, byte[]>> round = records;
+        for (int attempt = 1; attempt <= SEND_ROUNDS; attempt++) {
+            while (round.hasNext()) {
+                ProducerRecord<String, byte[]> record = round.next();
+                producer.send(record, (metadata, error) -> {
                     if (error != null) {
-                        sendErrors.incrementAndGet();
+                        firstError.compareAndSet(null, error);
+                        failed.add(record);
                     }
                 });
             }
             producer.flush();
-        }
-        if (sendErrors.get() > 0) {
-            throw new IllegalStateException(sendErrors.get() + " of " + events + " events could not be written to " + Topics.EVENTS);
+            if (failed.isEmpty()) {
+                return;
+            }
+            List<ProducerRecord<String, byte[]>> again = new ArrayList<>(failed);
+            failed.clear();
+            if (attempt < SEND_ROUNDS) {
+                LOG.warn("{} of {} were not written ({}); sending them again", again.size(), what, firstError.get().toString());
+            } else {
+                throw new IllegalStateException(again.size() + " of " + what + " could not be written after " + SEND_ROUNDS
+                        + " rounds; the first error: " + firstError.get(), firstError.get());
+            }
+            round = again.iterator();
         }
     }
-
     private String[] shopOfRow(Random random) {
         ShopPopularity popularity = new ShopPopularity(settings.shops(), 1.0);
         String[] shopOfRow = new String[rows.size()];
@@ -172,12 +224,13 @@ public final class LoadGenerator {
     /** Page statistics first: every page the sessions can view has its statistics in place. */
     private static void sendPageStats(KafkaProducer<String, byte[]> producer, SessionReplayer replayer, String[] shopOfRow,
                                       List<DatasetRow> rows) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             for (ReplayRecord stats : replayer.pageStats(rows.get(i), shopOfRow[i])) {
-                producer.send(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
+                records.add(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
             }
         }
-        producer.flush();
+        sendAll(producer, records.iterator(), records.size() + " page statistics");
     }
 
     private LoadReport send(KafkaProducer<String, byte[]> producer, Random random, String[] shopOfRow, SessionReplayer replayer,
