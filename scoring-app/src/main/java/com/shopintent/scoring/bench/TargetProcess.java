@@ -31,11 +31,15 @@ final class TargetProcess implements AutoCloseable {
     private final Process process;
     private final long startedNanos;
     private final Path log;
+    private final Thread stopOnExit;
 
     private TargetProcess(Process process, long startedNanos, Path log) {
         this.process = process;
         this.startedNanos = startedNanos;
         this.log = log;
+        // A bench stopped by Ctrl-C or SIGTERM exits without closing what it started: the variant would outlive it.
+        this.stopOnExit = new Thread(this::stop, "stop-process-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -129,10 +133,24 @@ final class TargetProcess implements AutoCloseable {
 
     /** SIGTERM, as Kubernetes stops a pod: the variant commits and leaves; killed if it takes too long. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it stops the process.
+        }
+        stop();
+    }
+
+    private void stop() {
         process.destroy();
-        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

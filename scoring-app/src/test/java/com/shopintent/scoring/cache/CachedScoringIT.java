@@ -3,6 +3,7 @@ package com.shopintent.scoring.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.enrich.SpecialDayCalendar;
@@ -113,7 +114,7 @@ class CachedScoringIT {
         assignFromStart(predictions, Topics.PREDICTIONS);
         deadLetters = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         assignFromStart(deadLetters, Topics.EVENTS_DLQ);
-        awaitUntil(() -> app.cache().redis().connected(), "a connection to Redis");
+        Await.until(() -> app.cache().redis().connected(), DEADLINE, "a connection to Redis");
     }
 
     @AfterAll
@@ -147,11 +148,11 @@ class CachedScoringIT {
         redis.restart();
         double requestsBefore = redisRequests();
         int[] from = {300};
-        awaitUntil(() -> {
+        Await.until(() -> {
             sendAndAwaitPredictions(from[0], from[0] + 20);
             from[0] += 20;
             return app.cache().redis().circuitState() == CircuitBreaker.State.CLOSED && redisKeys() > 0;
-        }, "the Redis tier in use again");
+        }, DEADLINE, "the Redis tier in use again");
         assertThat(redisRequests()).isGreaterThan(requestsBefore);
         assertNoErrorsAndNoLostEvents();
     }
@@ -236,16 +237,6 @@ class CachedScoringIT {
             return Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitUntil(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + DEADLINE);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
     }
 }

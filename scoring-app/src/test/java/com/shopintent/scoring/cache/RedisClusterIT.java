@@ -2,6 +2,7 @@ package com.shopintent.scoring.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.metrics.ScoringMetrics;
@@ -15,8 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +52,7 @@ class RedisClusterIT {
         ScoringMetrics metrics = ScoringMetrics.inMemory();
         try (PredictionCache writer = cache(seeds, metrics); PredictionCache reader = cache(seeds, metrics)) {
             rows.forEach(row -> writer.score(model, row.features(), NOON));
-            awaitUntil(() -> keysOnEachNode().stream().mapToLong(Long::longValue).sum() >= distinctInputs(rows), "every entry written");
+            Await.until(() -> keysOnEachNode().stream().mapToLong(Long::longValue).sum() >= distinctInputs(rows), DEADLINE, "every entry written");
 
             long redisHits = rows.stream().filter(row -> reader.score(model, row.features(), NOON).outcome() == CacheOutcome.HIT_REDIS).count();
 
@@ -84,8 +83,8 @@ class RedisClusterIT {
                 return null;
             });
         }
-        awaitUntil(() -> java.util.stream.IntStream.range(0, nodes.size()).allMatch(i -> withNode(i, r -> r.clusterInfo().contains("cluster_state:ok")
-                && r.clusterInfo().contains("cluster_known_nodes:" + nodes.size()))), "cluster_state:ok on every node");
+        Await.until(() -> java.util.stream.IntStream.range(0, nodes.size()).allMatch(i -> withNode(i, r -> r.clusterInfo().contains("cluster_state:ok")
+                && r.clusterInfo().contains("cluster_known_nodes:" + nodes.size()))), DEADLINE, "cluster_state:ok on every node");
     }
 
     private List<Long> keysOnEachNode() {
@@ -104,17 +103,7 @@ class RedisClusterIT {
 
     private static PredictionCache cache(List<RedisURI> seeds, ScoringMetrics metrics) {
         PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), seeds, true, null, Duration.ofMillis(200), metrics);
-        awaitUntil(cache.redis()::connected, "a connection to the cluster");
+        Await.until(cache.redis()::connected, DEADLINE, "a connection to the cluster");
         return cache;
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + DEADLINE);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
     }
 }

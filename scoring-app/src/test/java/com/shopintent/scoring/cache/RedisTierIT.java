@@ -3,6 +3,7 @@ package com.shopintent.scoring.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestCertificates;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.config.ScoringConfig;
@@ -31,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +51,6 @@ class RedisTierIT {
     /** Generous for the tests that count hits: two busy cores can hold a thread for milliseconds. */
     private static final Duration PATIENT = Duration.ofMillis(200);
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final Duration POLL = Duration.ofMillis(20);
     private static final String ACL_USER = "scoring";
     private static final String ACL_PASSWORD = "cache-only-7f3a";
 
@@ -142,7 +140,7 @@ class RedisTierIT {
             // a's write is asynchronous: b asks only once it landed, or b's miss would fill its own
             // in-process tier and it would never ask Redis again.
             String key = redisKey(model, features);
-            awaitUntil(() -> reader.sync().get(key) != null, "key " + key + " written with AUTH");
+            Await.until(() -> reader.sync().get(key) != null, DEADLINE, "key " + key + " written with AUTH");
 
             assertThat(b.score(model, features, NOON).outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
         }
@@ -169,10 +167,10 @@ class RedisTierIT {
             server.restart();
             int[] next = {row};
             // Probes after each open period find Redis again; new features then reach it and come back.
-            awaitUntil(() -> {
+            Await.until(() -> {
                 cache.score(model, rows.get(next[0]++).features(), NOON);
                 return redis.circuitState() == CircuitBreaker.State.CLOSED;
-            }, "the circuit to close");
+            }, DEADLINE, "the circuit to close");
             SessionFeatures fresh = rows.get(next[0]).features();
             cache.score(model, fresh, NOON);
             awaitKey(redisKey(model, fresh));
@@ -218,8 +216,8 @@ class RedisTierIT {
         ScoringMetrics metricsB = ScoringMetrics.inMemory();
         SessionFeatures features = rows.get(3).features();
         try (PredictionCache a = tlsCache(certificates.caPem(), metricsA); PredictionCache b = tlsCache(certificates.caPem(), metricsB)) {
-            awaitUntil(a.redis()::connected, "a TLS connection to " + server.uri());
-            awaitUntil(b.redis()::connected, "a TLS connection to " + server.uri());
+            Await.until(a.redis()::connected, DEADLINE, "a TLS connection to " + server.uri());
+            Await.until(b.redis()::connected, DEADLINE, "a TLS connection to " + server.uri());
             PredictionCache.Scored computed = a.score(model, features, NOON);
             awaitKey(redisKey(model, features));
 
@@ -260,11 +258,11 @@ class RedisTierIT {
         String uri = server.uri().replace("rediss://", "rediss://" + ACL_USER + ":" + ACL_PASSWORD + "@");
         try (PredictionCache a = tlsCache(uri, certificates.caPem(), metricsA); PredictionCache b = tlsCache(uri, certificates.caPem(), metricsB);
              RedisClient client = server.client(ACL_USER, ACL_PASSWORD); StatefulRedisConnection<String, String> reader = client.connect()) {
-            awaitUntil(a.redis()::connected, "an authenticated TLS connection to " + server.uri());
-            awaitUntil(b.redis()::connected, "an authenticated TLS connection to " + server.uri());
+            Await.until(a.redis()::connected, DEADLINE, "an authenticated TLS connection to " + server.uri());
+            Await.until(b.redis()::connected, DEADLINE, "an authenticated TLS connection to " + server.uri());
             a.score(model, features, NOON);
             String key = redisKey(model, features);
-            awaitUntil(() -> reader.sync().get(key) != null, "key " + key + " written as " + ACL_USER);
+            Await.until(() -> reader.sync().get(key) != null, DEADLINE, "key " + key + " written as " + ACL_USER);
 
             PredictionCache.Scored shared = b.score(model, features, NOON);
 
@@ -288,7 +286,7 @@ class RedisTierIT {
         logger.addAppender(log);
         try {
             assertScoresEveryEventWithoutRedis(uri, certificates.caPem(),
-                    cache -> awaitUntil(() -> cache.redis().failedConnects() >= 3, "three refused connection attempts"));
+                    cache -> Await.until(() -> cache.redis().failedConnects() >= 3, DEADLINE, "three refused connection attempts"));
         } finally {
             logger.detachAppender(log);
         }
@@ -319,7 +317,7 @@ class RedisTierIT {
         Set<String> seen = new HashSet<>();
         int[] row = {0};
         try (PredictionCache cache = tlsCache(uri, trustedCa, metrics)) {
-            awaitUntil(() -> {
+            Await.until(() -> {
                 SessionFeatures features = rows.get(row[0]++).features();
                 PredictionCache.Scored scored = cache.score(model, features, NOON);
                 // The data set repeats some rows; a repeat is found in the in-process tier.
@@ -327,7 +325,7 @@ class RedisTierIT {
                 assertThat(scored.outcome()).isEqualTo(first ? CacheOutcome.MISS : CacheOutcome.HIT_LOCAL);
                 assertThat(scored.probability()).isEqualTo(model.score(features));
                 return cache.redis().circuitState() == CircuitBreaker.State.OPEN;
-            }, "the circuit to open");
+            }, DEADLINE, "the circuit to open");
 
             assertThat(cache.redis().connected()).isFalse();
             assertThat(count(metrics, ScoringMetrics.CACHE_ERRORS, ScoringMetrics.TIER_REDIS, model.version())).isPositive();
@@ -353,7 +351,7 @@ class RedisTierIT {
 
     private PredictionCache cache(String uri, Duration timeout, ScoringMetrics metrics) {
         PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, null, timeout, metrics);
-        awaitUntil(cache.redis()::connected, "a connection to " + uri);
+        Await.until(cache.redis()::connected, DEADLINE, "a connection to " + uri);
         return cache;
     }
 
@@ -363,17 +361,7 @@ class RedisTierIT {
 
     private void awaitKey(String key) {
         try (RedisClient client = server.client(); StatefulRedisConnection<String, String> connection = client.connect()) {
-            awaitUntil(() -> connection.sync().exists(key) == 1, "key " + key + " in Redis");
-        }
-    }
-
-    private static void awaitUntil(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + DEADLINE);
-            }
-            LockSupport.parkNanos(POLL.toNanos());
+            Await.until(() -> connection.sync().exists(key) == 1, DEADLINE, "key " + key + " in Redis");
         }
     }
 

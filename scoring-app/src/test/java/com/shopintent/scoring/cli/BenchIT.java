@@ -3,13 +3,17 @@ package com.shopintent.scoring.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.events.Json;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,5 +80,45 @@ class BenchIT {
             assertThat(image.getWidth()).isEqualTo(900);
         }
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isEqualTo(childrenBefore);
+    }
+
+    @Test
+    void shouldStopTheProcessesItStartedWhenItIsStopped(@TempDir Path dir) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ScoringCli.class.getName(), "bench", "--events", "2000", "--runs", "1",
+                "--variants", "B", "--latency-duration", "0s", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
+                "--out", dir.toString());
+        Process bench = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("bench.log").toFile()).start();
+        List<ProcessHandle> started = new ArrayList<>();
+        try {
+            // The broker, then the pipeline under test.
+            Await.until(() -> bench.descendants().anyMatch(BenchIT::isPipeline),
+                    Duration.ofMinutes(2), "pipeline process started by the bench; see " + dir.resolve("bench.log"));
+            bench.descendants().forEach(started::add);
+            assertThat(started).hasSizeGreaterThanOrEqualTo(2);
+
+            bench.destroy();
+
+            assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as("the bench exits on SIGTERM").isTrue();
+            for (ProcessHandle child : started) {
+                Await.until(() -> !child.isAlive(), Duration.ofSeconds(60), "exit of process " + child.pid() + ", started by the bench");
+            }
+        } finally {
+            started.forEach(ProcessHandle::destroyForcibly);
+            bench.destroyForcibly();
+        }
+    }
+
+    /**
+     * Whether a process runs {@code ScoringCli run}: read from /proc, as the JDK's
+     * {@code ProcessHandle.Info} gives no arguments for a command line over 4 KB (a class path).
+     */
+    private static boolean isPipeline(ProcessHandle process) {
+        try {
+            List<String> args = List.of(Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).split("\0"));
+            return args.contains(ScoringCli.class.getName()) && args.contains("run");
+        } catch (IOException exited) {
+            return false;
+        }
     }
 }
