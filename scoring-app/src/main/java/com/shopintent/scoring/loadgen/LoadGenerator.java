@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -157,21 +158,10 @@ public final class LoadGenerator {
             long startWall = System.currentTimeMillis();
             SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
                     SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
-            Iterator<ProducerRecord<String, byte[]>> backlog = new Iterator<>() {
-                private long sent;
-
-                @Override
-                public boolean hasNext() {
-                    return sent < events;
-                }
-
-                @Override
-                public ProducerRecord<String, byte[]> next() {
-                    sent++;
-                    ReplayRecord event = schedule.next().record();
-                    return new ProducerRecord<>(event.topic(), event.key(), event.value());
-                }
-            };
+            Iterator<ProducerRecord<String, byte[]>> backlog = Stream.generate(() -> {
+                ReplayRecord event = schedule.next().record();
+                return new ProducerRecord<>(event.topic(), event.key(), event.value());
+            }).limit(events).iterator();
             sendAll(producer, backlog, events + " events");
         }
     }
@@ -212,6 +202,7 @@ public final class LoadGenerator {
             round = again.iterator();
         }
     }
+
     private String[] shopOfRow(Random random) {
         ShopPopularity popularity = new ShopPopularity(settings.shops(), 1.0);
         String[] shopOfRow = new String[rows.size()];
