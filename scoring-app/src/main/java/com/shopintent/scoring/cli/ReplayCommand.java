@@ -18,7 +18,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
@@ -107,13 +106,13 @@ final class ReplayCommand implements Callable<Integer> {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             for (ReplayRecord record : stats) {
-                producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()));
+                producer.send(record.producerRecord());
             }
             // Statistics must be in place before the first page view that needs them.
             producer.flush();
             List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
             for (ReplayRecord record : events) {
-                sends.add(producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value())));
+                sends.add(producer.send(record.producerRecord()));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> send : sends) {

@@ -82,7 +82,7 @@ public final class LoadGenerator {
                            double p50Ms, double p95Ms, double p99Ms, double behindMs) {
     }
 
-    /** How many times {@link #preload} offers a record the producer reported failed. */
+    /** How many times {@link #sendAll} offers a record the producer reported failed. */
     static final int SEND_ROUNDS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
 
@@ -158,10 +158,8 @@ public final class LoadGenerator {
             long startWall = System.currentTimeMillis();
             SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
                     SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
-            Iterator<ProducerRecord<String, byte[]>> backlog = Stream.generate(() -> {
-                ReplayRecord event = schedule.next().record();
-                return new ProducerRecord<>(event.topic(), event.key(), event.value());
-            }).limit(events).iterator();
+            Iterator<ProducerRecord<String, byte[]>> backlog = Stream.generate(() -> schedule.next().record().producerRecord())
+                    .limit(events).iterator();
             sendAll(producer, backlog, events + " events");
         }
     }
@@ -177,7 +175,7 @@ public final class LoadGenerator {
         Queue<ProducerRecord<String, byte[]>> failed = new ConcurrentLinkedQueue<>();
         AtomicReference<Exception> firstError = new AtomicReference<>();
         Iterator<ProducerRecord<String, byte[]>> round = records;
-        for (int attempt = 1; attempt <= SEND_ROUNDS; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             while (round.hasNext()) {
                 ProducerRecord<String, byte[]> record = round.next();
                 producer.send(record, (metadata, error) -> {
@@ -193,12 +191,11 @@ public final class LoadGenerator {
             }
             List<ProducerRecord<String, byte[]>> again = new ArrayList<>(failed);
             failed.clear();
-            if (attempt < SEND_ROUNDS) {
-                LOG.warn("{} of {} were not written ({}); sending them again", again.size(), what, firstError.get().toString());
-            } else {
+            if (attempt == SEND_ROUNDS) {
                 throw new IllegalStateException(again.size() + " of " + what + " could not be written after " + SEND_ROUNDS
                         + " rounds; the first error: " + firstError.get(), firstError.get());
             }
+            LOG.warn("{} of {} were not written ({}); sending them again", again.size(), what, firstError.get().toString());
             round = again.iterator();
         }
     }
@@ -218,7 +215,7 @@ public final class LoadGenerator {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             for (ReplayRecord stats : replayer.pageStats(rows.get(i), shopOfRow[i])) {
-                records.add(new ProducerRecord<>(stats.topic(), stats.key(), stats.value()));
+                records.add(stats.producerRecord());
             }
         }
         sendAll(producer, records.iterator(), records.size() + " page statistics");
@@ -261,7 +258,7 @@ public final class LoadGenerator {
             String eventId = next.eventId();
             sentAt.put(eventId, System.nanoTime());
             // A failed send stays in sentAt: it is counted as missing, and as a send error.
-            producer.send(new ProducerRecord<>(event.topic(), event.key(), event.value()), (metadata, error) -> {
+            producer.send(event.producerRecord(), (metadata, error) -> {
                 if (error != null) {
                     sendErrors.incrementAndGet();
                 }
