@@ -98,7 +98,7 @@ public final class Benchmark {
         try (Admin admin = Admin.create(config.clientProperties())) {
             new TopicPlan(config).apply(admin);
             createPassThroughOutput(admin);
-            awaitLeaders(admin);
+            TopicPlan.awaitLeaders(admin, List.of(PassThroughTopology.OUTPUT));
             say("pre-producing %,d events of replayed sessions from %d shops to %s", settings.events(), SHOPS, Topics.EVENTS);
             loadGenerator(Duration.ofSeconds(1)).preload(settings.events());
             Map<TopicPartition, Long> end = endOffsets(admin);
@@ -311,23 +311,6 @@ public final class Benchmark {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
-        }
-    }
-
-    /**
-     * Waits until the broker knows a leader for every partition of the topics just created. An
-     * idempotent producer that sends before then gets NOT_LEADER_OR_FOLLOWER, and its retry was
-     * seen to loop on OUT_OF_ORDER_SEQUENCE_NUMBER for the rest of its delivery timeout.
-     */
-    private static void awaitLeaders(Admin admin) throws InterruptedException, ExecutionException {
-        List<String> topics = List.copyOf(admin.listTopics().names().get());
-        long deadline = System.nanoTime() + TargetProcess.READY_TIMEOUT.toNanos();
-        while (admin.describeTopics(topics).allTopicNames().get().values().stream()
-                .flatMap(topic -> topic.partitions().stream()).anyMatch(partition -> partition.leader() == null)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions without a leader after " + TargetProcess.READY_TIMEOUT + " of " + topics);
-            }
-            Thread.sleep(100);
         }
     }
 

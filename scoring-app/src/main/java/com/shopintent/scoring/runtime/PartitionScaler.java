@@ -160,9 +160,8 @@ public final class PartitionScaler {
                     "raise the partitions of " + Topics.EVENTS);
             try {
                 TopicPlan.awaitLeaders(admin, List.of(Topics.EVENTS));
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("cannot see the leaders of the new partitions of " + Topics.EVENTS + ": "
-                        + e.getCause().getMessage() + "; the partitions exist: finish with --already-raised", e.getCause());
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + "; the partitions exist: finish with --already-raised", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the new partitions' leaders", e);

@@ -199,7 +199,7 @@ class PartitionScaleIT {
         predictions.readAtLeast(total / 2, BrokerTestBed.OUTPUT_TIMEOUT, () -> "first generation " + first.state());
         first.close();
         bed.admin().createPartitions(Map.of(Topics.EVENTS, NewPartitions.increaseTo(SCALED_PARTITIONS))).all().get();
-        Records.awaitLeaders(bed.admin(), List.of(Topics.EVENTS), BrokerTestBed.START_TIMEOUT);
+        TopicPlan.awaitLeaders(bed.admin(), List.of(Topics.EVENTS));
         // A producer made now knows the new partitions from its first request.
         Records.send(bed.bootstrapServers(), replay.eventRecords(total / 2, total));
 

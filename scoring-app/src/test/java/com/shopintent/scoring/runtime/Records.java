@@ -332,27 +332,6 @@ final class Records {
     }
 
     /**
-     * Waits until the leader of every partition of these topics serves requests. A topic exists for the Admin
-     * client a moment before its broker leads its partitions; an idempotent producer that sends at once can have
-     * its first request refused and a later one taken, and then retries the first until it times out
-     * (KAFKA-14359, KAFKA-15591 in Kafka 4.1): a product's topics exist long before its producers send.
-     */
-    static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
-        Await.until(timeout, () -> {
-            try {
-                // Answered by each partition's leader only.
-                endOffsets(admin, topics);
-                return true;
-            } catch (ExecutionException | TimeoutException notYet) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted while waiting for the leaders of " + topics, e);
-            }
-        }, () -> "partitions of " + topics + " without a serving leader");
-    }
-
-    /**
      * Whether the application has committed, in every partition of {@link Topics#EVENTS}, the offset after the
      * last record: all input is processed, and under exactly-once its output is committed with those offsets.
      */
