@@ -2,35 +2,47 @@ package com.shopintent.scoring;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.LockSupport;
 
-/** Polling with a deadline, for tests that wait on another process or thread (never a fixed sleep). */
+/**
+ * Waiting for something another thread, process or server does: check until it holds or a deadline
+ * passes, then fail with a message that says what was seen. The one way the tests wait (never a
+ * fixed sleep).
+ */
 public final class Await {
 
-    private static final Duration POLL = Duration.ofMillis(50);
+    /** Between two checks of a condition that does not block by itself (a consumer poll does). */
+    private static final Duration PAUSE = Duration.ofMillis(50);
 
     private Await() {
     }
 
-    /** Returns once {@code condition} holds; fails naming {@code what} when the deadline passes first. */
-    public static void until(BooleanSupplier condition, Duration deadline, String what) {
-        value(() -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty(), deadline, what);
+    /**
+     * Returns once {@code condition} holds; fails with {@code message} (evaluated then, so it can show the
+     * latest state) if it does not within {@code timeout}.
+     */
+    public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> message) {
+        value(timeout, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty(), message);
     }
 
-    /** The first value {@code probe} finds; fails naming {@code what} when the deadline passes first. */
-    public static <T> T value(Supplier<Optional<T>> probe, Duration deadline, String what) {
-        long end = System.nanoTime() + deadline.toNanos();
+    /** The first value {@code probe} finds; fails with {@code message} if it finds none within {@code timeout}. */
+    public static <T> T value(Duration timeout, Supplier<Optional<T>> probe, Supplier<String> message) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<T> found = probe.get();
             if (found.isPresent()) {
                 return found.get();
             }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no " + what + " within " + deadline);
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Not within " + timeout + ": " + message.get());
             }
-            LockSupport.parkNanos(POLL.toNanos());
+            LockSupport.parkNanos(PAUSE.toNanos());
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while waiting: " + message.get());
+            }
         }
     }
 }

@@ -114,7 +114,7 @@ class CachedScoringIT {
         assignFromStart(predictions, Topics.PREDICTIONS);
         deadLetters = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         assignFromStart(deadLetters, Topics.EVENTS_DLQ);
-        Await.until(() -> app.cache().redis().connected(), DEADLINE, "a connection to Redis");
+        Await.until(DEADLINE, () -> app.cache().redis().connected(), () -> "a connection to Redis");
     }
 
     @AfterAll
@@ -148,11 +148,11 @@ class CachedScoringIT {
         redis.restart();
         double requestsBefore = redisRequests();
         int[] from = {300};
-        Await.until(() -> {
+        Await.until(DEADLINE, () -> {
             sendAndAwaitPredictions(from[0], from[0] + 20);
             from[0] += 20;
             return app.cache().redis().circuitState() == CircuitBreaker.State.CLOSED && redisKeys() > 0;
-        }, DEADLINE, "the Redis tier in use again");
+        }, () -> "the Redis tier in use again");
         assertThat(redisRequests()).isGreaterThan(requestsBefore);
         assertNoErrorsAndNoLostEvents();
     }

@@ -52,7 +52,7 @@ class RedisClusterIT {
         ScoringMetrics metrics = ScoringMetrics.inMemory();
         try (PredictionCache writer = cache(seeds, metrics); PredictionCache reader = cache(seeds, metrics)) {
             rows.forEach(row -> writer.score(model, row.features(), NOON));
-            Await.until(() -> keysOnEachNode().stream().mapToLong(Long::longValue).sum() >= distinctInputs(rows), DEADLINE, "every entry written");
+            Await.until(DEADLINE, () -> keysOnEachNode().stream().mapToLong(Long::longValue).sum() >= distinctInputs(rows), () -> "every entry written");
 
             long redisHits = rows.stream().filter(row -> reader.score(model, row.features(), NOON).outcome() == CacheOutcome.HIT_REDIS).count();
 
@@ -83,8 +83,8 @@ class RedisClusterIT {
                 return null;
             });
         }
-        Await.until(() -> java.util.stream.IntStream.range(0, nodes.size()).allMatch(i -> withNode(i, r -> r.clusterInfo().contains("cluster_state:ok")
-                && r.clusterInfo().contains("cluster_known_nodes:" + nodes.size()))), DEADLINE, "cluster_state:ok on every node");
+        Await.until(DEADLINE, () -> java.util.stream.IntStream.range(0, nodes.size()).allMatch(i -> withNode(i, r -> r.clusterInfo().contains("cluster_state:ok")
+                && r.clusterInfo().contains("cluster_known_nodes:" + nodes.size()))), () -> "cluster_state:ok on every node");
     }
 
     private List<Long> keysOnEachNode() {
@@ -103,7 +103,7 @@ class RedisClusterIT {
 
     private static PredictionCache cache(List<RedisURI> seeds, ScoringMetrics metrics) {
         PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), seeds, true, null, Duration.ofMillis(200), metrics);
-        Await.until(cache.redis()::connected, DEADLINE, "a connection to the cluster");
+        Await.until(DEADLINE, cache.redis()::connected, () -> "a connection to the cluster");
         return cache;
     }
 }

@@ -140,7 +140,7 @@ class RedisTierIT {
             // a's write is asynchronous: b asks only once it landed, or b's miss would fill its own
             // in-process tier and it would never ask Redis again.
             String key = redisKey(model, features);
-            Await.until(() -> reader.sync().get(key) != null, DEADLINE, "key " + key + " written with AUTH");
+            Await.until(DEADLINE, () -> reader.sync().get(key) != null, () -> "key " + key + " written with AUTH");
 
             assertThat(b.score(model, features, NOON).outcome()).isEqualTo(CacheOutcome.HIT_REDIS);
         }
@@ -167,10 +167,10 @@ class RedisTierIT {
             server.restart();
             int[] next = {row};
             // Probes after each open period find Redis again; new features then reach it and come back.
-            Await.until(() -> {
+            Await.until(DEADLINE, () -> {
                 cache.score(model, rows.get(next[0]++).features(), NOON);
                 return redis.circuitState() == CircuitBreaker.State.CLOSED;
-            }, DEADLINE, "the circuit to close");
+            }, () -> "the circuit to close");
             SessionFeatures fresh = rows.get(next[0]).features();
             cache.score(model, fresh, NOON);
             awaitKey(redisKey(model, fresh));
@@ -216,8 +216,8 @@ class RedisTierIT {
         ScoringMetrics metricsB = ScoringMetrics.inMemory();
         SessionFeatures features = rows.get(3).features();
         try (PredictionCache a = tlsCache(certificates.caPem(), metricsA); PredictionCache b = tlsCache(certificates.caPem(), metricsB)) {
-            Await.until(a.redis()::connected, DEADLINE, "a TLS connection to " + server.uri());
-            Await.until(b.redis()::connected, DEADLINE, "a TLS connection to " + server.uri());
+            Await.until(DEADLINE, a.redis()::connected, () -> "a TLS connection to " + server.uri());
+            Await.until(DEADLINE, b.redis()::connected, () -> "a TLS connection to " + server.uri());
             PredictionCache.Scored computed = a.score(model, features, NOON);
             awaitKey(redisKey(model, features));
 
@@ -258,11 +258,11 @@ class RedisTierIT {
         String uri = server.uri().replace("rediss://", "rediss://" + ACL_USER + ":" + ACL_PASSWORD + "@");
         try (PredictionCache a = tlsCache(uri, certificates.caPem(), metricsA); PredictionCache b = tlsCache(uri, certificates.caPem(), metricsB);
              RedisClient client = server.client(ACL_USER, ACL_PASSWORD); StatefulRedisConnection<String, String> reader = client.connect()) {
-            Await.until(a.redis()::connected, DEADLINE, "an authenticated TLS connection to " + server.uri());
-            Await.until(b.redis()::connected, DEADLINE, "an authenticated TLS connection to " + server.uri());
+            Await.until(DEADLINE, a.redis()::connected, () -> "an authenticated TLS connection to " + server.uri());
+            Await.until(DEADLINE, b.redis()::connected, () -> "an authenticated TLS connection to " + server.uri());
             a.score(model, features, NOON);
             String key = redisKey(model, features);
-            Await.until(() -> reader.sync().get(key) != null, DEADLINE, "key " + key + " written as " + ACL_USER);
+            Await.until(DEADLINE, () -> reader.sync().get(key) != null, () -> "key " + key + " written as " + ACL_USER);
 
             PredictionCache.Scored shared = b.score(model, features, NOON);
 
@@ -286,7 +286,7 @@ class RedisTierIT {
         logger.addAppender(log);
         try {
             assertScoresEveryEventWithoutRedis(uri, certificates.caPem(),
-                    cache -> Await.until(() -> cache.redis().failedConnects() >= 3, DEADLINE, "three refused connection attempts"));
+                    cache -> Await.until(DEADLINE, () -> cache.redis().failedConnects() >= 3, () -> "three refused connection attempts"));
         } finally {
             logger.detachAppender(log);
         }
@@ -317,7 +317,7 @@ class RedisTierIT {
         Set<String> seen = new HashSet<>();
         int[] row = {0};
         try (PredictionCache cache = tlsCache(uri, trustedCa, metrics)) {
-            Await.until(() -> {
+            Await.until(DEADLINE, () -> {
                 SessionFeatures features = rows.get(row[0]++).features();
                 PredictionCache.Scored scored = cache.score(model, features, NOON);
                 // The data set repeats some rows; a repeat is found in the in-process tier.
@@ -325,7 +325,7 @@ class RedisTierIT {
                 assertThat(scored.outcome()).isEqualTo(first ? CacheOutcome.MISS : CacheOutcome.HIT_LOCAL);
                 assertThat(scored.probability()).isEqualTo(model.score(features));
                 return cache.redis().circuitState() == CircuitBreaker.State.OPEN;
-            }, DEADLINE, "the circuit to open");
+            }, () -> "the circuit to open");
 
             assertThat(cache.redis().connected()).isFalse();
             assertThat(count(metrics, ScoringMetrics.CACHE_ERRORS, ScoringMetrics.TIER_REDIS, model.version())).isPositive();
@@ -351,7 +351,7 @@ class RedisTierIT {
 
     private PredictionCache cache(String uri, Duration timeout, ScoringMetrics metrics) {
         PredictionCache cache = PredictionCache.create(10_000, Duration.ofHours(1), List.of(RedisURI.create(uri)), false, null, timeout, metrics);
-        Await.until(cache.redis()::connected, DEADLINE, "a connection to " + uri);
+        Await.until(DEADLINE, cache.redis()::connected, () -> "a connection to " + uri);
         return cache;
     }
 
@@ -361,7 +361,7 @@ class RedisTierIT {
 
     private void awaitKey(String key) {
         try (RedisClient client = server.client(); StatefulRedisConnection<String, String> connection = client.connect()) {
-            Await.until(() -> connection.sync().exists(key) == 1, DEADLINE, "key " + key + " in Redis");
+            Await.until(DEADLINE, () -> connection.sync().exists(key) == 1, () -> "key " + key + " in Redis");
         }
     }
 

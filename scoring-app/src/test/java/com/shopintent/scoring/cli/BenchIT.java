@@ -92,8 +92,7 @@ class BenchIT {
         List<ProcessHandle> started = new ArrayList<>();
         try {
             // The broker, then the pipeline under test.
-            Await.until(() -> bench.descendants().anyMatch(BenchIT::isPipeline),
-                    Duration.ofMinutes(2), "pipeline process started by the bench; see " + dir.resolve("bench.log"));
+            Await.until(Duration.ofMinutes(2), () -> bench.descendants().anyMatch(BenchIT::isPipeline), () -> "pipeline process started by the bench; see " + dir.resolve("bench.log"));
             bench.descendants().forEach(started::add);
             assertThat(started).hasSizeGreaterThanOrEqualTo(2);
 
@@ -101,7 +100,7 @@ class BenchIT {
 
             assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as("the bench exits on SIGTERM").isTrue();
             for (ProcessHandle child : started) {
-                Await.until(() -> !child.isAlive(), Duration.ofSeconds(60), "exit of process " + child.pid() + ", started by the bench");
+                Await.until(Duration.ofSeconds(60), () -> !child.isAlive(), () -> "exit of process " + child.pid() + ", started by the bench");
             }
         } finally {
             started.forEach(ProcessHandle::destroyForcibly);

@@ -2,6 +2,7 @@ package com.shopintent.scoring.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.features.DatasetRow;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.cache.RedisServerProcess;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;

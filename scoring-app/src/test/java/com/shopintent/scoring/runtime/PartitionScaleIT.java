@@ -3,6 +3,7 @@ package com.shopintent.scoring.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.cli.ScoringCli;
 import com.shopintent.scoring.config.ScoringConfig;

@@ -3,6 +3,7 @@ package com.shopintent.scoring.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.dashboards.Dashboards;
 import com.shopintent.scoring.dashboards.PrometheusBinaries;
 import com.shopintent.scoring.topology.Topics;

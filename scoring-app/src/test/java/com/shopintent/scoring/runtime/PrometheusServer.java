@@ -1,6 +1,7 @@
 package com.shopintent.scoring.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.Await;
 import com.shopintent.scoring.events.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
