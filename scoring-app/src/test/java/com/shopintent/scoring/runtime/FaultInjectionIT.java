@@ -70,11 +70,12 @@ class FaultInjectionIT {
     /** Slow enough that the shop sends all through an outage, as a shop would. */
     private static final int EVENTS_PER_SECOND = 150;
     /**
-     * Valid events per second with a tenth of poison, relative to without: measured 0.63 (idle machine) and
-     * 0.54 (CI), two rates of a second or two each; a stalled stream (a fenced thread rejoins after ~46 s) gives
-     * a few hundredths.
+     * Valid events per second with a tenth of poison, relative to without: measured 0.63 (idle machine), 0.54
+     * and 0.38 (CI, the last on a busy host), two rates of a second or two each. A stalled stream (a fenced
+     * thread rejoins after ~46 s) gives a few hundredths, and any stall of 3 s or more in a poisoned drain of
+     * under a second gives less than 0.2: the bound sits there, below the noise and above the stalls.
      */
-    private static final double MIN_RATE_WITH_POISON = 0.4;
+    private static final double MIN_RATE_WITH_POISON = 0.2;
     /** Kafka 4's default for every broker: a record stamped more than an hour ahead of the broker's clock is refused. */
     private static final Map<String, String> KAFKA_DEFAULT_TIMESTAMP_CHECK = Map.of("log.message.timestamp.after.max.ms", "3600000");
 
@@ -253,9 +254,9 @@ class FaultInjectionIT {
      * One record in ten is bad: the catalogue of docs/EVENTS.md, a value over the broker's limit, a value larger
      * than SCORING_MAX_EVENT_BYTES that the broker takes, JSON nested 30,000 deep, invalid UTF-8, a 10 KB key;
      * and valid events carry garbage headers. Each bad record is dead-lettered with its reason, each valid event
-     * is predicted once, and the valid events go through at least 0.4 times as fast as without the poison.
+     * is predicted once, and the valid events go through at least 0.2 times as fast as without the poison.
      *
-     * <p>0.4, not nearly 1: a tenth more records is a tenth more work, the two 1.5 MB values are copied whole
+     * <p>0.2, not nearly 1: a tenth more records is a tenth more work, the two 1.5 MB values are copied whole
      * to the dead-letter topic, and the machine is shared, so the measure is noisy; what the ratio rules out is
      * poison that stalls the stream (a retry loop, a stuck thread, a restart), which would make it far smaller.
      */
