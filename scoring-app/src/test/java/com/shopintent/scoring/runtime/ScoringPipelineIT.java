@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -119,7 +118,7 @@ class ScoringPipelineIT {
     private void assertInsightsCountNoEventTwice(Records.Replay replay, Supplier<String> context) {
         long windowMillis = ScoringTopology.INSIGHT_WINDOW.toMillis();
         Map<Long, Long> expected = replay.events().stream().collect(Collectors.groupingBy(
-                event -> Math.floorDiv(event.timeNanos() / 1_000_000, windowMillis) * windowMillis, TreeMap::new, Collectors.counting()));
+                event -> Math.floorDiv(event.timeNanos() / 1_000_000, windowMillis) * windowMillis, Collectors.counting()));
         Records.Reader insights = bed.reader(Topics.INSIGHTS);
         insights.readAtLeast(1, BrokerTestBed.OUTPUT_TIMEOUT, context);
         insights.readToEnd(BrokerTestBed.OUTPUT_TIMEOUT);
