@@ -70,13 +70,13 @@ public final class ScoringTopology {
         Duration maxAhead = config.get(ScoringConfig.MAX_EVENT_AHEAD);
 
         ScoringConfig.StoreType storeType = config.get(ScoringConfig.STATE_STORE);
-        // Not cached: every page view reads this store, and a read through Kafka Streams' record
-        // cache walks a TreeMap of byte arrays holding every page; the store's own read is cheaper
-        // (docs/benchmarks.md). A global store has nothing downstream for the cache to spare.
-        builder.globalTable(Topics.PAGE_STATS,
-                Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
-                Materialized.<String, PageStats>as(store(storeType, Stores.PAGE_STATS))
-                        .withKeySerde(Serdes.String()).withValueSerde(PageStatsSerde.serde()).withCachingDisabled());
+        // Not cached by Kafka Streams: a read through its record cache walks a TreeMap of byte arrays
+        // holding every page (docs/benchmarks.md); the lookup keeps parsed values of the pages in use.
+        PageStatsLookup pageStats = new PageStatsLookup();
+        builder.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                        store(storeType, Stores.PAGE_STATS), Serdes.String(), PageStatsSerde.serde()).withLoggingDisabled(),
+                Topics.PAGE_STATS, Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
+                pageStats::updater);
         // Cached: a session's events within a commit interval read and write the cache, and only
         // its last state goes to RocksDB and the changelog at the commit.
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
@@ -97,7 +97,7 @@ public final class ScoringTopology {
         KStream<String, SessionOutput> sessionOutputs = parsed.get("parsed-valid")
                 .merge(reparsed.get("reparsed-valid"), Named.as("valid-events"))
                 .mapValues(value -> (ParseOutput.Parsed) value, Named.as("as-parsed"))
-                .process(() -> new SessionScoringProcessor(models, cache, config.get(ScoringConfig.SPECIAL_DAYS),
+                .process(() -> new SessionScoringProcessor(models, cache, pageStats, config.get(ScoringConfig.SPECIAL_DAYS),
                         config.get(ScoringConfig.SESSION_TIMEOUT), config.get(ScoringConfig.EXPIRY_INTERVAL),
                         config.get(ScoringConfig.HIGH_INTENT_THRESHOLD), metrics),
                         Named.as("score-sessions"), Stores.SESSIONS);

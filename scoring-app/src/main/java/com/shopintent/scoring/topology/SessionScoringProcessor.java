@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,7 +26,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +55,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
 
     private final Supplier<ActiveModels> models;
     private final PredictionCache cache;
+    private final PageStatsLookup pageStatsLookup;
     private final SpecialDayCalendar calendar;
     private final long timeoutNanos;
     private final Duration expiryInterval;
@@ -64,15 +63,17 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private final double highIntentThreshold;
     private ProcessorContext<String, SessionOutput> context;
     private KeyValueStore<String, SessionState> sessions;
-    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<PageStats>> pageStats;
+    private ReadOnlyKeyValueStore<String, PageStats> pageStats;
     private long latestEventNanos = Long.MIN_VALUE;
     private long wallClockAtLatestMillis;
 
-    SessionScoringProcessor(Supplier<ActiveModels> models, PredictionCache cache, SpecialDayCalendar calendar, Duration timeout,
-                            Duration expiryInterval, double highIntentThreshold, ScoringMetrics metrics) {
+    SessionScoringProcessor(Supplier<ActiveModels> models, PredictionCache cache, PageStatsLookup pageStatsLookup,
+                            SpecialDayCalendar calendar, Duration timeout, Duration expiryInterval, double highIntentThreshold,
+                            ScoringMetrics metrics) {
         this.highIntentThreshold = highIntentThreshold;
         this.models = models;
         this.cache = cache;
+        this.pageStatsLookup = pageStatsLookup;
         this.calendar = calendar;
         this.timeoutNanos = timeout.toNanos();
         this.expiryInterval = expiryInterval;
@@ -147,20 +148,11 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         if (event.type() != EventType.PAGE_VIEW) {
             return null;
         }
-        ValueAndTimestamp<PageStats> stats;
-        try {
-            stats = pageStats.get(PageStats.key(event.shopId(), event.pageId()));
-        } catch (SerializationException e) {
-            // Only possible if an invalid value reached the store without passing the source's
-            // deserializer (a restore path); the page then has no usable statistics.
-            LOG.warn("Unreadable statistics for page {}/{}: {}", event.shopId(), event.pageId(), e.getMessage());
-            stats = null;
-        }
+        PageStats stats = pageStatsLookup.get(pageStats, event.shopId(), event.pageId());
         if (stats == null) {
             metrics.enrichmentMiss();
-            return null;
         }
-        return stats.value();
+        return stats;
     }
 
     private SessionOutput.Prediction score(ShopEvent event, SessionState state, boolean late, long timestamp) {

@@ -1,6 +1,7 @@
 package com.shopintent.scoring.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -164,6 +165,25 @@ class BadInputTopologyTest {
         assertThat(example.get("BounceRates").asDouble()).isEqualTo(0.1);
         assertThat(example.get("ExitRates").asDouble()).isEqualTo(0.2);
         assertThat(example.get("PageValues").asDouble()).isEqualTo(5.0);
+        assertThat(fixture.metrics.registry().get("scoring.enrichment.misses").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldUseStatisticsUpdatedOrDeletedAfterThePageWasRead() {
+        // The lookup caches a page once read: each later update and the tombstone must still be seen.
+        fixture.pageStats.pipeInput("shop-1/p-1", "{\"bounceRate\":0.2,\"exitRate\":0.4,\"pageValue\":10}".getBytes(StandardCharsets.UTF_8));
+        fixture.send("s-1", Events.pageView("e-1", "s-1", t0, "p-1", "product_related"));
+        fixture.pageStats.pipeInput("shop-1/p-1", "{\"bounceRate\":0.6,\"exitRate\":0.8,\"pageValue\":30}".getBytes(StandardCharsets.UTF_8));
+        fixture.send("s-1", Events.pageView("e-2", "s-1", t0.plusSeconds(1), "p-1", "product_related"));
+        fixture.pageStats.pipeInput("shop-1/p-1", (byte[]) null);
+        fixture.send("s-1", Events.pageView("e-3", "s-1", t0.plusSeconds(2), "p-1", "product_related"));
+        fixture.send("s-1", Events.of("session_end", "e-4", "s-1", t0.plusSeconds(3)));
+
+        // Means over the three page views, the deleted page counting as zero.
+        JsonNode example = fixture.readTrainingExamples().get(0);
+        assertThat(example.get("BounceRates").asDouble()).isCloseTo((0.2 + 0.6) / 3, within(1e-9));
+        assertThat(example.get("ExitRates").asDouble()).isCloseTo((0.4 + 0.8) / 3, within(1e-9));
+        assertThat(example.get("PageValues").asDouble()).isCloseTo((10 + 30) / 3.0, within(1e-9));
         assertThat(fixture.metrics.registry().get("scoring.enrichment.misses").counter().count()).isEqualTo(1.0);
     }
 
