@@ -52,6 +52,10 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     static final String CLOSED_BY_END = "session_end";
     static final String CLOSED_BY_TIMEOUT = "timeout";
     private static final Logger LOG = LoggerFactory.getLogger(SessionScoringProcessor.class);
+    /** Expiry runs per sweep of the whole store: one every expiry interval / 30. */
+    static final int SWEEP_SLICES = 30;
+    /** Sessions one expiry run looks at, at least: a small store is swept whole in one run. */
+    static final long MIN_SLICE = 1_000;
 
     private final Supplier<ActiveModels> models;
     private final PredictionCache cache;
@@ -66,6 +70,8 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private ReadOnlyKeyValueStore<String, PageStats> pageStats;
     private long latestEventNanos = Long.MIN_VALUE;
     private long wallClockAtLatestMillis;
+    /** The last session key the current sweep looked at; null when the next run starts a sweep. */
+    private String sweepAfter;
 
     SessionScoringProcessor(Supplier<ActiveModels> models, PredictionCache cache, PageStatsLookup pageStatsLookup,
                             SpecialDayCalendar calendar, Duration timeout, Duration expiryInterval, double highIntentThreshold,
@@ -86,7 +92,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         this.context = context;
         this.sessions = context.getStateStore(Stores.SESSIONS);
         this.pageStats = context.getStateStore(Stores.PAGE_STATS);
-        context.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expireIdleSessions);
+        context.schedule(expiryInterval.dividedBy(SWEEP_SLICES), PunctuationType.WALL_CLOCK_TIME, this::expireIdleSessions);
     }
 
     @Override
@@ -226,8 +232,11 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
 
     /**
      * Closes sessions idle for the timeout and drops end markers older than the timeout, in event
-     * time (see the class comment). A full scan: cheap for the sessions of one task, and it needs
-     * no second store.
+     * time (see the class comment). One run looks at one slice of the store, resuming after the
+     * last key the previous run looked at; {@link #SWEEP_SLICES} runs, one expiry interval, make
+     * a sweep of every session. A sweep of the whole store in one run stopped the stream thread
+     * for as long as it took to read every session, hundreds of milliseconds with tens of thousands
+     * open (docs/benchmarks.md), and that grows with the store; a slice is a bounded pause.
      */
     private void expireIdleSessions(long wallClockMillis) {
         if (latestEventNanos == Long.MIN_VALUE) {
@@ -235,14 +244,25 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         }
         long now = latestEventNanos + Math.max(0, wallClockMillis - wallClockAtLatestMillis) * 1_000_000L;
         long recordTime = Math.floorDiv(now, 1_000_000L);
+        long slice = Math.max(MIN_SLICE, (sessions.approximateNumEntries() + SWEEP_SLICES - 1) / SWEEP_SLICES);
+        String resumeAfter = sweepAfter;
         List<KeyValue<String, SessionState>> due = new ArrayList<>();
-        try (KeyValueIterator<String, SessionState> all = sessions.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, SessionState> entry = all.next();
+        try (KeyValueIterator<String, SessionState> entries = resumeAfter == null ? sessions.all() : sessions.range(resumeAfter, null)) {
+            long looked = 0;
+            while (looked < slice && entries.hasNext()) {
+                KeyValue<String, SessionState> entry = entries.next();
+                if (entry.key.equals(resumeAfter)) {
+                    continue;
+                }
+                looked++;
+                sweepAfter = entry.key;
                 long since = entry.value.isClosed() ? entry.value.closedAtNanos() : entry.value.lastEventNanos();
                 if (now - since >= timeoutNanos) {
                     due.add(entry);
                 }
+            }
+            if (!entries.hasNext()) {
+                sweepAfter = null;
             }
         }
         for (KeyValue<String, SessionState> entry : due) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,31 @@ class SessionTimeoutTest {
 
             assertThat(fixture.readDeadLetters()).isEmpty();
             assertThat(fixture.readPredictions()).hasSize(3);
+        }
+    }
+
+    @Test
+    void shouldSweepALargeStoreInSlicesClosingEverySessionOnce() {
+        int sessions = 2 * (int) SessionScoringProcessor.MIN_SLICE + 500;
+        for (String storeType : List.of("in_memory", "rocksdb")) {
+            try (TopologyFixture fixture = new TopologyFixture(Map.of("SCORING_STATE_STORE", storeType))) {
+                for (int i = 0; i < sessions; i++) {
+                    fixture.send("s-" + i, Events.pageView("e-" + i, "s-" + i, t0));
+                }
+                fixture.readPredictions();
+
+                // Each run of the expiry looks at one slice (at least MIN_SLICE sessions), resuming where the last stopped.
+                Duration oneRun = Duration.ofSeconds(30).dividedBy(SessionScoringProcessor.SWEEP_SLICES);
+                fixture.driver.advanceWallClockTime(Duration.ofMinutes(31));
+                List<String> closed = new ArrayList<>();
+                fixture.readTrainingExamples().forEach(example -> closed.add(example.get("sessionId").asText()));
+                assertThat(closed).as(storeType).hasSize((int) SessionScoringProcessor.MIN_SLICE);
+                for (int run = 0; run < 4; run++) {
+                    fixture.driver.advanceWallClockTime(oneRun);
+                    fixture.readTrainingExamples().forEach(example -> closed.add(example.get("sessionId").asText()));
+                }
+                assertThat(closed).as(storeType).hasSize(sessions).doesNotHaveDuplicates();
+            }
         }
     }
 
