@@ -106,7 +106,7 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
         SessionState state = sessions.get(sessionId);
         if (state != null && state.isClosed() && event.timeNanos() - state.closedAtNanos() >= timeoutNanos) {
             // The end was longer ago than a timeout in event time: the id starts a new session,
-            // whether or not the expiry run has removed the marker yet.
+            // whether or not the expiry sweep has removed the marker yet.
             state = null;
         }
         if (state != null && state.isClosed()) {

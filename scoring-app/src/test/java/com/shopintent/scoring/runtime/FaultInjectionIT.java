@@ -402,7 +402,7 @@ class FaultInjectionIT {
      * record more than an hour ahead is refused). As docs/EVENTS.md says: an event further ahead than
      * SCORING_MAX_EVENT_AHEAD (an hour) is dead-lettered as bad-timestamp, and the sessions around it are not
      * disturbed; an event a day behind is scored, as a late event in an open session, or as a session of its own
-     * that the next expiry run closes by timeout.
+     * that the expiry sweep closes by timeout.
      */
     @Test
     void shouldDeadLetterAnEventADayAheadAndScoreOneADayBehindAsDocumented() {
@@ -437,7 +437,7 @@ class FaultInjectionIT {
         Records.Reader examples = bed.reader(Topics.TRAINING_EXAMPLES);
         Records.Reader deadLetters = bed.reader(Topics.EVENTS_DLQ);
         Records.readAllOutput(predictions, expectedPredictions.size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
-        // The day-old session has no session_end: the expiry run (every second here) closes it.
+        // The day-old session has no session_end: the expiry sweep (once a second here) closes it.
         Records.readAllOutput(examples, expectedSessions.size(), bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
         Records.readAllOutput(deadLetters, 1, bed.admin(), BrokerTestBed.APPLICATION_ID, BrokerTestBed.OUTPUT_TIMEOUT, context);
 
