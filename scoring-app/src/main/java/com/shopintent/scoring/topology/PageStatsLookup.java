@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * instance, shared by its stream threads).
  *
  * <p>Why: every page view reads one page's statistics, and a RocksDB read plus the value's JSON
- * parse took ~9 µs, 15 % of the stream thread (docs/benchmarks.md); a hit here takes a hash
+ * parse took ~9 µs, 20 % of the stream thread (docs/benchmarks.md); a hit here takes a hash
  * lookup. The store stays the source of truth (off-heap, restored from the compacted topic) and
  * the cache holds only the pages in use.
  *

@@ -3,7 +3,6 @@ package com.shopintent.scoring.topology;
 import com.shopintent.scoring.cache.PredictionCache;
 import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.EventParser;
-import com.shopintent.scoring.events.PageStats;
 import com.shopintent.scoring.features.SessionStateSerde;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ActiveModels;
