@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,9 +93,8 @@ public final class LoadGenerator {
     private final SpecialDayCalendar calendar;
     private final Settings settings;
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    private final Set<String> received = ConcurrentHashMap.newKeySet();
+    private final PredictedIds predictedIds = new PredictedIds();
     private final AtomicLong predicted = new AtomicLong();
-    private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final Recorder latency = new Recorder(3);
@@ -286,7 +284,7 @@ public final class LoadGenerator {
             total.add(latency.getIntervalHistogram());
         }
         long missing = sentAt.size();
-        return new LoadReport(settings.rate(), sendSeconds, sent, bad, sendErrors.get(), predicted.get(), missing, duplicated.get(),
+        return new LoadReport(settings.rate(), sendSeconds, sent, bad, sendErrors.get(), predicted.get(), missing, predictedIds.duplicates(),
                 deadLettered.get(), schedule.sessionsStarted(), sent / sendSeconds, maxBehind > BEHIND_LIMIT_MS, maxBehind,
                 new LoadReport.Latency(ms(total, 50), ms(total, 95), ms(total, 99), ms(total, 99.9), total.getMaxValue() / 1000.0));
     }
@@ -312,16 +310,14 @@ public final class LoadGenerator {
                     continue;
                 }
                 String eventId = eventIdOfPrediction(record.value());
+                predictedIds.add(eventId);
                 Long sent = sentAt.remove(eventId);
                 if (sent != null) {
                     if (firstPredictionMillis == 0) {
                         firstPredictionMillis = System.currentTimeMillis();
                     }
-                    received.add(eventId);
                     predicted.incrementAndGet();
                     latency.recordValue(Math.max(0, (now - sent) / 1000));
-                } else if (received.contains(eventId)) {
-                    duplicated.incrementAndGet();
                 }
             }
         }
