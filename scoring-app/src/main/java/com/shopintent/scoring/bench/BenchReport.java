@@ -41,6 +41,8 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     static final String SHIPPED_MODEL_AT_DEPTH_6 = "softprob-300-6";
     private static final String BEGIN = "<!-- bench:begin (written by ./scoring bench; edit outside these markers) -->";
     private static final String END = "<!-- bench:end -->";
+    private static final LoadReport.Latency NO_LATENCY = new LoadReport.Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(NO_LATENCY, NO_LATENCY);
 
     /** One variant draining the backlog once. */
     record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond) {
@@ -99,6 +101,11 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         return run == null ? Double.NaN : run.load().latencyMs().p99();
     }
 
+    private LoadReport.Split split(String guarantee) {
+        LatencyRun run = latency.get(guarantee);
+        return run == null || run.load().latencySplitMs() == null ? NO_SPLIT : run.load().latencySplitMs();
+    }
+
     /** The figures, the keys first. */
     Map<String, Object> figures() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -109,6 +116,10 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("ratio_pipeline_vs_naive", median(ratios(PIPELINE, NAIVE)));
         out.put("latency_eos_p99_ms", latencyP99(EXACTLY_ONCE));
         out.put("latency_alos_p99_ms", latencyP99(AT_LEAST_ONCE));
+        out.put("latency_eos_send_to_scored_p99_ms", split(EXACTLY_ONCE).sendToScored().p99());
+        out.put("latency_eos_scored_to_read_p99_ms", split(EXACTLY_ONCE).scoredToRead().p99());
+        out.put("latency_alos_send_to_scored_p99_ms", split(AT_LEAST_ONCE).sendToScored().p99());
+        out.put("latency_alos_scored_to_read_p99_ms", split(AT_LEAST_ONCE).scoredToRead().p99());
         out.put("scorer_us_per_row", scorerMicros("scorerSingleRow", TARGET_MODEL));
         out.put("xgboost4j_single_row_us", scorerMicros("xgboost4jSingleRow", TARGET_MODEL));
         out.put("xgboost4j_batch_1000_us_per_row", scorerMicros("xgboost4jBatchPerRow", TARGET_MODEL));
@@ -189,6 +200,17 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                         median(starts.withoutArchive()), list(starts.withoutArchive(), "%.2f")));
             }
         }
+        md.append("\nThe measured minutes cut at each prediction's `scoredAt`: send to scored is the event's wait in Kafka "
+                + "and in the stream thread and its processing; scored to read is the prediction's send, the commit "
+                + "(exactly-once) and the read. Percentiles of each part, which do not add up.\n\n"
+                + "| guarantee | send to scored p50 ms | p95 ms | p99 ms | scored to read p50 ms | p95 ms | p99 ms |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n");
+        latency.keySet().forEach(guarantee -> {
+            LoadReport.Latency toScored = split(guarantee).sendToScored();
+            LoadReport.Latency toRead = split(guarantee).scoredToRead();
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", guarantee, toScored.p50(),
+                    toScored.p95(), toScored.p99(), toRead.p50(), toRead.p95(), toRead.p99()));
+        });
         md.append("\n![latency](benchmarks-latency.png)\n");
         if (!rssSamples.isEmpty()) {
             md.append("\n## Memory while the load goes on (exactly-once process)\n\n| seconds after the latency run | RSS MB |\n|---:|---:|\n");

@@ -47,6 +47,9 @@ final class ProgressPrinter {
         LoadReport.Latency l = r.latencyMs();
         out.printf("  %-22s p50 %s  p95 %s  p99 %s  p99.9 %s  max %s%n", "latency (ms)", ms(l.p50()), ms(l.p95()), ms(l.p99()),
                 ms(l.p999()), ms(l.max()));
+        LoadReport.Split split = r.latencySplitMs();
+        out.printf("  %-22s p50 %s  p99 %s;  scored to read: p50 %s  p99 %s%n", "send to scored (ms)", ms(split.sendToScored().p50()),
+                ms(split.sendToScored().p99()), ms(split.scoredToRead().p50()), ms(split.scoredToRead().p99()));
         out.flush();
     }
 

@@ -1,13 +1,11 @@
 package com.shopintent.scoring.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.enrich.SpecialDayCalendar;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.features.DatasetRow;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.replay.SessionReplayer;
 import com.shopintent.scoring.topology.Topics;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +97,7 @@ public final class LoadGenerator {
     private final AtomicLong sendErrors = new AtomicLong();
     private final Recorder latency = new Recorder(3);
     private final Histogram total = new Histogram(3);
+    private final LatencySplit split = new LatencySplit();
     private volatile boolean stopRequested;
     private volatile boolean consuming = true;
     private volatile long firstPredictionMillis;
@@ -268,9 +267,10 @@ public final class LoadGenerator {
                 synchronized (total) {
                     total.add(interval99);
                 }
+                LoadReport.Latency recent = LoadReport.Latency.of(interval99);
                 progress.accept(new Progress(produced, predictedNow, deadLettered.get(),
-                        (predictedNow - lastPredicted) / ((now - lastProgress) / 1e9), ms(interval99, 50), ms(interval99, 95),
-                        ms(interval99, 99), (now - due) / 1e6));
+                        (predictedNow - lastPredicted) / ((now - lastProgress) / 1e9), recent.p50(), recent.p95(),
+                        recent.p99(), (now - due) / 1e6));
                 lastPredicted = predictedNow;
                 lastProgress = now;
                 nextProgress = now + progressEvery.toNanos();
@@ -286,7 +286,7 @@ public final class LoadGenerator {
         long missing = sentAt.size();
         return new LoadReport(settings.rate(), sendSeconds, sent, bad, sendErrors.get(), predicted.get(), missing, predictedIds.duplicates(),
                 deadLettered.get(), schedule.sessionsStarted(), sent / sendSeconds, maxBehind > BEHIND_LIMIT_MS, maxBehind,
-                new LoadReport.Latency(ms(total, 50), ms(total, 95), ms(total, 99), ms(total, 99.9), total.getMaxValue() / 1000.0));
+                LoadReport.Latency.of(total), split.result());
     }
 
     /** Waits, up to the drain timeout, for every sent event's prediction and every bad record's dead letter. */
@@ -297,10 +297,6 @@ public final class LoadGenerator {
         }
     }
 
-    private static double ms(Histogram histogram, double percentile) {
-        return histogram.getTotalCount() == 0 ? Double.NaN : histogram.getValueAtPercentile(percentile) / 1000.0;
-    }
-
     private void read(KafkaConsumer<String, byte[]> consumer) {
         while (consuming) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
@@ -309,15 +305,18 @@ public final class LoadGenerator {
                     deadLettered.incrementAndGet();
                     continue;
                 }
-                String eventId = eventIdOfPrediction(record.value());
-                predictedIds.add(eventId);
-                Long sent = sentAt.remove(eventId);
+                ReadPrediction prediction = ReadPrediction.of(record.value());
+                predictedIds.add(prediction.eventId());
+                Long sent = sentAt.remove(prediction.eventId());
                 if (sent != null) {
                     if (firstPredictionMillis == 0) {
                         firstPredictionMillis = System.currentTimeMillis();
                     }
                     predicted.incrementAndGet();
                     latency.recordValue(Math.max(0, (now - sent) / 1000));
+                    if (prediction.scoredAtMillis() != ReadPrediction.UNKNOWN) {
+                        split.record(sent, prediction.scoredAtMillis(), now);
+                    }
                 }
             }
         }
@@ -332,15 +331,6 @@ public final class LoadGenerator {
         consumer.seekToEnd(partitions);
         // position() makes the seek happen now, before the first event is sent.
         partitions.forEach(consumer::position);
-    }
-
-    private static String eventIdOfPrediction(byte[] value) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(value).get("eventId");
-            return node == null ? "" : node.asText();
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     private Map<String, Object> producerProperties() {

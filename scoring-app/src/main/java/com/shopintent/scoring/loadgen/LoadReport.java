@@ -6,6 +6,7 @@ import com.shopintent.scoring.events.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a load run measured; written as JSON by {@code --report}. Latency is from the moment the
@@ -25,10 +26,28 @@ public record LoadReport(
         @JsonProperty("events_per_second") double eventsPerSecond,
         @JsonProperty("fell_behind") boolean fellBehind,
         @JsonProperty("max_behind_ms") double maxBehindMs,
-        @JsonProperty("latency_ms") Latency latencyMs) {
+        @JsonProperty("latency_ms") Latency latencyMs,
+        @JsonProperty("latency_split_ms") Split latencySplitMs) {
 
     /** Percentiles of the end-to-end latency in milliseconds. */
     public record Latency(double p50, double p95, double p99, double p999, double max) {
+
+        /** The percentiles of a histogram of microseconds; NaN when it is empty. */
+        static Latency of(Histogram micros) {
+            return new Latency(ms(micros, 50), ms(micros, 95), ms(micros, 99), ms(micros, 99.9),
+                    micros.getTotalCount() == 0 ? Double.NaN : micros.getMaxValue() / 1000.0);
+        }
+
+        private static double ms(Histogram micros, double percentile) {
+            return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
+        }
+    }
+
+    /**
+     * The latency cut at the prediction's {@code scoredAt} (see {@link LatencySplit}); percentiles
+     * of each part, which do not add up to the whole's.
+     */
+    public record Split(@JsonProperty("send_to_scored") Latency sendToScored, @JsonProperty("scored_to_read") Latency scoredToRead) {
     }
 
     public void write(Path file) {

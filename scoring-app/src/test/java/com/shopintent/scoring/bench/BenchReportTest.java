@@ -2,6 +2,7 @@ package com.shopintent.scoring.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.shopintent.scoring.loadgen.LoadReport;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,20 @@ class BenchReportTest {
         assertThat(report.figures()).containsEntry("start_to_ready_s", 6.0);
         assertThat((double) report.figures().get("start_to_ready_without_class_archive_s")).isNaN();
         assertThat(report.markdown()).contains("| as run above (no class-data archive) | 6.00 |").doesNotContain("| without the class-data archive");
+    }
+
+    @Test
+    void shouldReportWhereEachGuaranteesLatencyWentTheScoreSplittingIt() {
+        LoadReport.Latency whole = new LoadReport.Latency(120, 300, 900, 1200, 1500);
+        LoadReport.Split split = new LoadReport.Split(new LoadReport.Latency(10, 200, 800, 1000, 1400),
+                new LoadReport.Latency(105, 120, 140, 150, 160));
+        LoadReport load = new LoadReport(10_000, 60, 600_000, 0, 0, 600_000, 0, 0, 0, 1000, 10_000, false, 3, whole, split);
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(),
+                Map.of(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, null, 4.8, 500)), null, List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("latency_eos_p99_ms", 900.0)
+                .containsEntry("latency_eos_send_to_scored_p99_ms", 800.0).containsEntry("latency_eos_scored_to_read_p99_ms", 140.0);
+        assertThat((double) report.figures().get("latency_alos_send_to_scored_p99_ms")).isNaN();
+        assertThat(report.markdown()).contains("| exactly_once_v2 | 10.0 | 200.0 | 800.0 | 105.0 | 120.0 | 140.0 |");
     }
 }
