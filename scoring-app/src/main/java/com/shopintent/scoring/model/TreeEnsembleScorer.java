@@ -21,9 +21,12 @@ import java.util.List;
  * trees of the ensemble's depth (a shallower leaf copied into every slot below it), node i's
  * children at 2i+1 and 2i+2: every tree then takes the same number of steps, each step a compare
  * whose result is added to the index rather than branched on, and eight trees are walked side by
- * side so their loads overlap. A row with a missing value takes the pointer walk, which knows
- * each node's default direction; so do ensembles deeper than {@link #MAX_COMPLETE_DEPTH}, whose
- * complete layout would not fit in the CPU's caches.
+ * side so their loads overlap. A missing value goes where its feature's splits send it: when every
+ * split on a feature has the same default direction (as in a model trained without missing values,
+ * whose splits all default right), the value is replaced by -inf (all left) or +inf (all right) and
+ * the row keeps the complete layout; otherwise the row takes the pointer walk, which knows each
+ * node's default direction. So do ensembles deeper than {@link #MAX_COMPLETE_DEPTH}, whose complete
+ * layout would not fit in the CPU's caches.
  */
 public final class TreeEnsembleScorer implements RowScorer {
 
@@ -44,6 +47,11 @@ public final class TreeEnsembleScorer implements RowScorer {
     private final int featureCount;
     /** The complete layout (see the class comment), or null when the ensemble is too deep for it. */
     private final CompleteTrees complete;
+    /**
+     * Per feature, the value a missing one stands for in the complete layout: -inf when every split
+     * on the feature defaults left, +inf when every one defaults right, NaN when they differ.
+     */
+    private final float[] missingAs;
 
     private TreeEnsembleScorer(int[] roots, int[] treeClass, int[] left, int[] right, int[] feature, float[] threshold,
                                boolean[] defaultLeft, float[] baseMargins, boolean softmax, int positiveClass, int featureCount) {
@@ -59,6 +67,29 @@ public final class TreeEnsembleScorer implements RowScorer {
         this.positiveClass = positiveClass;
         this.featureCount = featureCount;
         this.complete = CompleteTrees.of(roots, treeClass, baseMargins.length, left, right, feature, threshold);
+        this.missingAs = missingAs(featureCount, left, feature, threshold, defaultLeft);
+    }
+
+    private static float[] missingAs(int featureCount, int[] left, int[] feature, float[] threshold, boolean[] defaultLeft) {
+        final int goesLeft = 1;
+        final int goesRight = 2;
+        int[] ways = new int[featureCount];
+        for (int n = 0; n < left.length; n++) {
+            if (left[n] != LEAF) {
+                // An infinite threshold would not order an infinite value: such a feature keeps the walk.
+                ways[feature[n]] |= Float.isFinite(threshold[n]) ? (defaultLeft[n] ? goesLeft : goesRight) : goesLeft | goesRight;
+            }
+        }
+        float[] out = new float[featureCount];
+        for (int f = 0; f < featureCount; f++) {
+            out[f] = switch (ways[f]) {
+                case goesRight -> Float.POSITIVE_INFINITY;
+                case goesLeft | goesRight -> Float.NaN;
+                // No split reads it, or every one sends it left.
+                default -> Float.NEGATIVE_INFINITY;
+            };
+        }
+        return out;
     }
 
     /**
@@ -167,8 +198,9 @@ public final class TreeEnsembleScorer implements RowScorer {
     @Override
     public double score(float[] x) {
         float[] margins = baseMargins.clone();
-        if (complete != null && !hasMissing(x)) {
-            complete.addLeaves(x, margins);
+        float[] row = complete == null ? null : completeRow(x);
+        if (row != null) {
+            complete.addLeaves(row, margins);
         } else {
             walk(x, margins);
         }
@@ -203,12 +235,28 @@ public final class TreeEnsembleScorer implements RowScorer {
         }
     }
 
-    private static boolean hasMissing(float[] x) {
+    /**
+     * The row for the complete layout: x itself when nothing is missing, a copy with each missing
+     * value replaced by {@link #missingAs}, or null when a missing feature's splits disagree.
+     */
+    float[] completeRow(float[] x) {
         boolean missing = false;
         for (float v : x) {
             missing |= v != v;
         }
-        return missing;
+        if (!missing) {
+            return x;
+        }
+        float[] row = x.clone();
+        for (int f = 0; f < row.length; f++) {
+            if (row[f] != row[f]) {
+                row[f] = missingAs[f];
+                if (row[f] != row[f]) {
+                    return null;
+                }
+            }
+        }
+        return row;
     }
 
     /**

@@ -78,6 +78,45 @@ class TreeEnsembleScorerTest {
     }
 
     @Test
+    void shouldKeepTheCompleteLayoutForAMissingValueWhoseSplitsAllDefaultTheSameWay() {
+        java.util.Random random = new java.util.Random(13);
+        List<Tree> ensemble = new java.util.ArrayList<>();
+        // Features 0 and 2 default left at every split, 1 and 3 right: what a model trained
+        // without missing values looks like (there every split defaults right).
+        for (int t = 0; t < 40; t++) {
+            ensemble.add(Tree.random(random, 6, f -> f % 2 == 0));
+        }
+        TreeEnsembleScorer scorer = TreeEnsembleScorer.fromJson(json(ensemble).getBytes(StandardCharsets.UTF_8), 1);
+        for (int row = 0; row < 500; row++) {
+            float[] x = new float[FEATURES];
+            for (int f = 0; f < FEATURES; f++) {
+                x[f] = random.nextInt(3) == 0 ? Float.NaN : random.nextFloat() * 2 - 1;
+            }
+            float margin = 0;
+            for (Tree tree : ensemble) {
+                margin += tree.leaf(x);
+            }
+            assertThat(scorer.completeRow(x)).as("row %d", row).isNotNull();
+            assertThat(scorer.score(x)).as("row %d", row).isEqualTo((double) (1.0f / (1.0f + (float) Math.exp(-margin))));
+        }
+    }
+
+    @Test
+    void shouldWalkARowWhoseMissingFeatureSplitsDefaultBothWays() {
+        // Feature 0 defaults left in one tree and right in the other.
+        List<Tree> ensemble = List.of(
+                new Tree(List.of(1, -1, -1), List.of(2, -1, -1), List.of(0, 0, 0), List.of(0.5f, -1f, 1f), List.of(true, false, false)),
+                new Tree(List.of(1, -1, -1), List.of(2, -1, -1), List.of(0, 0, 0), List.of(0.2f, -2f, 2f), List.of(false, false, false)));
+        TreeEnsembleScorer scorer = TreeEnsembleScorer.fromJson(json(ensemble).getBytes(StandardCharsets.UTF_8), 1);
+
+        float[] missing = {Float.NaN, 0f, 0f, 0f};
+        assertThat(scorer.completeRow(missing)).isNull();
+        // left leaf -1 of the first tree, right leaf +2 of the second: margin 1
+        assertThat(scorer.score(missing)).isEqualTo((double) (1.0f / (1.0f + (float) Math.exp(-1f))));
+        assertThat(scorer.completeRow(new float[] {0.3f, Float.NaN, 0f, 0f})).as("feature 1 is split on nowhere").isNotNull();
+    }
+
+    @Test
     void shouldAddEachTreeToItsOwnClassInTreeOrder() {
         java.util.Random random = new java.util.Random(12);
         int classes = 3;
@@ -118,26 +157,32 @@ class TreeEnsembleScorerTest {
     private record Tree(List<Integer> left, List<Integer> right, List<Integer> feature, List<Float> condition, List<Boolean> defaultLeft) {
 
         static Tree random(java.util.Random random, int maxDepth) {
+            return random(random, maxDepth, null);
+        }
+
+        /** @param defaultLeftOf each split's default direction by its feature; null: a coin toss per split */
+        static Tree random(java.util.Random random, int maxDepth, java.util.function.IntPredicate defaultLeftOf) {
             Tree tree = new Tree(new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>(),
                     new java.util.ArrayList<>(), new java.util.ArrayList<>());
-            tree.grow(random, 0, maxDepth);
+            tree.grow(random, 0, maxDepth, defaultLeftOf);
             return tree;
         }
 
-        private int grow(java.util.Random random, int depth, int maxDepth) {
+        private int grow(java.util.Random random, int depth, int maxDepth, java.util.function.IntPredicate defaultLeftOf) {
             int id = left.size();
             left.add(-1);
             right.add(-1);
-            feature.add(random.nextInt(FEATURES));
-            defaultLeft.add(random.nextBoolean());
+            int f = random.nextInt(FEATURES);
+            feature.add(f);
+            defaultLeft.add(defaultLeftOf == null ? random.nextBoolean() : defaultLeftOf.test(f));
             // Leaves at every depth, so trees of one ensemble differ in shape and depth.
             if (depth == maxDepth || (depth > 0 && random.nextInt(5) == 0)) {
                 condition.add(random.nextFloat() - 0.5f);
                 return id;
             }
             condition.add(random.nextFloat() * 2 - 1);
-            left.set(id, grow(random, depth + 1, maxDepth));
-            right.set(id, grow(random, depth + 1, maxDepth));
+            left.set(id, grow(random, depth + 1, maxDepth, defaultLeftOf));
+            right.set(id, grow(random, depth + 1, maxDepth, defaultLeftOf));
             return id;
         }
 
