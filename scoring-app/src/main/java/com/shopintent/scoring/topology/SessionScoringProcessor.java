@@ -72,6 +72,8 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
     private long wallClockAtLatestMillis;
     /** The last session key the current sweep looked at; null when the next run starts a sweep. */
     private String sweepAfter;
+    /** Wall-clock time the current or last sweep began; a new one begins an expiry interval after it. */
+    private long sweepBeganMillis = Long.MIN_VALUE;
 
     SessionScoringProcessor(Supplier<ActiveModels> models, PredictionCache cache, PageStatsLookup pageStatsLookup,
                             SpecialDayCalendar calendar, Duration timeout, Duration expiryInterval, double highIntentThreshold,
@@ -236,11 +238,20 @@ final class SessionScoringProcessor implements Processor<String, ParseOutput.Par
      * last key the previous run looked at; {@link #SWEEP_SLICES} runs, one expiry interval, make
      * a sweep of every session. A sweep of the whole store in one run stopped the stream thread
      * for as long as it took to read every session, hundreds of milliseconds with tens of thousands
-     * open (docs/benchmarks.md), and that grows with the store; a slice is a bounded pause.
+     * open (docs/benchmarks.md), and that grows with the store; a slice is a bounded pause. A sweep
+     * that ends early (a store of fewer than {@link #MIN_SLICE} × {@link #SWEEP_SLICES} sessions)
+     * waits for the interval to pass before the next begins: each session is read once an
+     * interval, not once a second.
      */
     private void expireIdleSessions(long wallClockMillis) {
         if (latestEventNanos == Long.MIN_VALUE) {
             return;
+        }
+        if (sweepAfter == null) {
+            if (sweepBeganMillis != Long.MIN_VALUE && wallClockMillis - sweepBeganMillis < expiryInterval.toMillis()) {
+                return;
+            }
+            sweepBeganMillis = wallClockMillis;
         }
         long now = latestEventNanos + Math.max(0, wallClockMillis - wallClockAtLatestMillis) * 1_000_000L;
         long recordTime = Math.floorDiv(now, 1_000_000L);

@@ -101,6 +101,30 @@ class SessionTimeoutTest {
     }
 
     @Test
+    void shouldLookForIdleSessionsOnceAnExpiryIntervalNotAtEveryRun() {
+        try (TopologyFixture fixture = new TopologyFixture(Map.of("SCORING_SESSION_TIMEOUT", "PT1M"))) {
+            fixture.send("s-1", Events.pageView("e-1", "s-1", t0));
+            Duration oneRun = Duration.ofSeconds(30).dividedBy(SessionScoringProcessor.SWEEP_SLICES);
+            int second = 0;
+            // The expiry runs every second; its first run sweeps the small store whole.
+            for (; second < 15; second++) {
+                fixture.driver.advanceWallClockTime(oneRun);
+            }
+            fixture.send("s-1", Events.pageView("e-2", "s-1", t0.plusSeconds(15)));
+            // Idle for the timeout at second 75; the sweeps begin 30 s apart (at about 0, 30, 60 and 90),
+            // so the one that closes it is the fourth, not the run at second 75.
+            int closedAt = -1;
+            for (; second < 120 && closedAt < 0; second++) {
+                fixture.driver.advanceWallClockTime(oneRun);
+                if (!fixture.readTrainingExamples().isEmpty()) {
+                    closedAt = second + 1;
+                }
+            }
+            assertThat(closedAt).isBetween(86, 95);
+        }
+    }
+
+    @Test
     void shouldHonourAConfiguredTimeout() {
         try (TopologyFixture fixture = new TopologyFixture(Map.of("SCORING_STATE_STORE", "in_memory",
                 "SCORING_SESSION_TIMEOUT", "PT5M", "SCORING_EXPIRY_INTERVAL", "PT10S"))) {
