@@ -7,7 +7,6 @@ import com.shopintent.scoring.features.SessionFeatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -39,8 +38,8 @@ public final class OutputJson {
             g.writeStringField("sessionId", p.sessionId());
             g.writeStringField("visitorId", p.visitorId());
             g.writeStringField("eventType", p.eventType().wireName());
-            g.writeStringField("eventTime", Instant.ofEpochSecond(0, p.eventTimeNanos()).toString());
-            g.writeStringField("scoredAt", Instant.ofEpochMilli(p.scoredAtMillis()).toString());
+            g.writeStringField("eventTime", InstantText.ofEpochNanos(p.eventTimeNanos()));
+            g.writeStringField("scoredAt", InstantText.ofEpochMillis(p.scoredAtMillis()));
             g.writeStringField("modelVersion", p.modelVersion());
             g.writeNumberField("purchaseProbability", p.purchaseProbability());
             g.writeStringField("cache", p.cache().wireName());
@@ -92,8 +91,8 @@ public final class OutputJson {
     static byte[] insight(String shopId, long windowStartMillis, long windowEndMillis, ShopInsight i) {
         return write(g -> {
             g.writeStringField("shopId", shopId);
-            g.writeStringField("windowStart", Instant.ofEpochMilli(windowStartMillis).toString());
-            g.writeStringField("windowEnd", Instant.ofEpochMilli(windowEndMillis).toString());
+            g.writeStringField("windowStart", InstantText.ofEpochMillis(windowStartMillis));
+            g.writeStringField("windowEnd", InstantText.ofEpochMillis(windowEndMillis));
             g.writeNumberField("events", i.events());
             g.writeNumberField("activeSessions", i.activeSessions());
             g.writeNumberField("meanPurchaseProbability", i.meanProbability());
