@@ -59,7 +59,9 @@ public final class ScoringConfig {
     public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "1",
             "an integer from 1 to 64", text -> intIn(text, 1, 64));
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.1S",
-            "an ISO-8601 duration from PT0.01S to PT1M", text -> duration(text, Duration.ofMillis(10), Duration.ofMinutes(1)));
+            "an ISO-8601 duration from PT0.01S to PT1M (under exactly-once, how long outputs wait to be seen "
+                    + "by read_committed readers: shorter is lower latency and less throughput, see docs/DESIGN.md)",
+            text -> duration(text, Duration.ofMillis(10), Duration.ofMinutes(1)));
 
     public static final Setting<String> INSTANCE_ID = Setting.of("SCORING_INSTANCE_ID", null,
             "a stable name per instance, e.g. the pod name; enables static membership (group.instance.id)",
