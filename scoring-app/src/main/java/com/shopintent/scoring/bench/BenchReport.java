@@ -41,8 +41,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     static final String SHIPPED_MODEL_AT_DEPTH_6 = "softprob-300-6";
     private static final String BEGIN = "<!-- bench:begin (written by ./scoring bench; edit outside these markers) -->";
     private static final String END = "<!-- bench:end -->";
-    private static final LoadReport.Latency NO_LATENCY = new LoadReport.Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-    private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(NO_LATENCY, NO_LATENCY);
+    private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(LoadReport.Latency.NONE, LoadReport.Latency.NONE);
 
     /** One variant draining the backlog once. */
     record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond) {

@@ -32,14 +32,16 @@ public record LoadReport(
     /** Percentiles of the end-to-end latency in milliseconds. */
     public record Latency(double p50, double p95, double p99, double p999, double max) {
 
-        /** The percentiles of a histogram of microseconds; NaN when it is empty. */
-        static Latency of(Histogram micros) {
-            return new Latency(ms(micros, 50), ms(micros, 95), ms(micros, 99), ms(micros, 99.9),
-                    micros.getTotalCount() == 0 ? Double.NaN : micros.getMaxValue() / 1000.0);
-        }
+        /** Nothing measured. */
+        public static final Latency NONE = new Latency(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
-        private static double ms(Histogram micros, double percentile) {
-            return micros.getTotalCount() == 0 ? Double.NaN : micros.getValueAtPercentile(percentile) / 1000.0;
+        /** The percentiles of a histogram of microseconds; {@link #NONE} when it is empty. */
+        static Latency of(Histogram micros) {
+            if (micros.getTotalCount() == 0) {
+                return NONE;
+            }
+            return new Latency(micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(95) / 1000.0,
+                    micros.getValueAtPercentile(99) / 1000.0, micros.getValueAtPercentile(99.9) / 1000.0, micros.getMaxValue() / 1000.0);
         }
     }
 
