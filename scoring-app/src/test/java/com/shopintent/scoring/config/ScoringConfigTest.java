@@ -54,6 +54,18 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldShortenTheGlobalConsumersFetchWaitUnlessAKafkaPropertySetsIt() {
+        String property = StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+
+        assertThat(ScoringConfig.defaults().streamsProperties().get(property)).isEqualTo(100);
+        assertThat(ScoringConfig.from(Map.of("SCORING_KAFKA_GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS", "500")).streamsProperties().get(property))
+                .isEqualTo("500");
+        // Only the global consumer's: the stream threads' consumers keep Kafka's default.
+        assertThat(ScoringConfig.defaults().streamsProperties()).doesNotContainKeys(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    }
+
+    @Test
     void shouldNameTheSettingAndTheAllowedValuesWhenAValueIsWrong() {
         assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_PROCESSING_GUARANTEE", "exactly_once")))
                 .isInstanceOf(ConfigException.class)
