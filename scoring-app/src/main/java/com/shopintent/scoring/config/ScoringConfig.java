@@ -56,7 +56,12 @@ public final class ScoringConfig {
             SpecialDayCalendar::parse);
     public static final Setting<Integer> MAX_EVENT_BYTES = Setting.of("SCORING_MAX_EVENT_BYTES", "65536",
             "an integer from 1024 to 1048576", text -> intIn(text, 1024, 1 << 20));
-    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "1",
+    /**
+     * Two by default, as many as the pods' CPU limit: at 10,000 events/s on two cores, one thread
+     * ran close to its capacity and any stall left a queue behind it (exactly-once p99 1.2 s); two
+     * share the queue (p99 0.2 s). They hardly raise a drain's throughput (docs/benchmarks.md).
+     */
+    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "2",
             "an integer from 1 to 64", text -> intIn(text, 1, 64));
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.1S",
             "an ISO-8601 duration from PT0.01S to PT1M (under exactly-once, how long outputs wait to be seen "

@@ -35,6 +35,13 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldRunTwoStreamThreadsByDefault() {
+        assertThat(ScoringConfig.defaults().streamsProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
+        assertThat(ScoringConfig.from(Map.of("SCORING_NUM_STREAM_THREADS", "1")).streamsProperties()
+                .get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(1);
+    }
+
+    @Test
     void shouldReadTypedSettingsFromTheEnvironmentAndIgnoreOtherVariables() {
         ScoringConfig config = ScoringConfig.from(Map.of("SCORING_SESSION_TIMEOUT", "PT10M", "PATH", "/bin",
                 "SCORING_PROCESSING_GUARANTEE", "at_least_once"));
