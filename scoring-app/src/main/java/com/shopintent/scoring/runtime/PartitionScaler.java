@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -209,9 +211,10 @@ public final class PartitionScaler {
     private void requireNoMembers(String applicationId) {
         List<MemberDescription> members = members(applicationId);
         if (!members.isEmpty()) {
-            throw new IllegalStateException(applicationId + " still has " + members.size() + " instance(s) in its group ("
-                    + members.stream().map(m -> m.groupInstanceId().orElse(m.clientId()) + " on " + m.host())
-                            .collect(Collectors.joining(", "))
+            Set<String> instances = members.stream().map(m -> instanceOf(m.groupInstanceId(), m.clientId()) + " on " + m.host())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            throw new IllegalStateException(applicationId + " still has " + instances.size() + " instance(s) in its group ("
+                    + String.join(", ", instances)
                     + "): stop every instance first (Kubernetes: kubectl scale statefulset <scoring statefulset> --replicas=0;"
                     + " elsewhere SIGTERM each ./scoring run) and run this again. An instance without SCORING_INSTANCE_ID"
                     + " stays in the group for its session timeout (45 s) after it stopped.");
@@ -338,6 +341,19 @@ public final class PartitionScaler {
             }
         }
     }
+
+    /**
+     * The instance a member of the group belongs to. Kafka Streams joins one member per stream
+     * thread: its client id is {@code <client>-StreamThread-<n>-consumer}, and with static
+     * membership its group instance id is {@code <SCORING_INSTANCE_ID>-<n>}.
+     */
+    static String instanceOf(Optional<String> groupInstanceId, String clientId) {
+        return groupInstanceId.map(id -> THREAD_OF_STATIC_MEMBER.matcher(id).replaceFirst(""))
+                .orElseGet(() -> THREAD_OF_CLIENT.matcher(clientId).replaceFirst(""));
+    }
+
+    private static final Pattern THREAD_OF_STATIC_MEMBER = Pattern.compile("-[0-9]+$");
+    private static final Pattern THREAD_OF_CLIENT = Pattern.compile("-StreamThread-[0-9]+-consumer$");
 
     private List<MemberDescription> members(String group) {
         try {
