@@ -59,7 +59,7 @@ public final class ScoringConfig {
     /**
      * Two by default, as many as the pods' CPU limit: at 10,000 events/s on two cores, one thread
      * ran close to its capacity and any stall left a queue behind it (exactly-once p99 1.2 s); two
-     * share the queue (p99 0.2 s). They hardly raise a drain's throughput (docs/benchmarks.md).
+     * share the queue (p99 0.2 and 0.4 s). They hardly raise a drain's throughput (docs/benchmarks.md).
      */
     public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "2",
             "an integer from 1 to 64", text -> intIn(text, 1, 64));
