@@ -69,6 +69,9 @@ public final class PartitionScaler {
      */
     static final Duration OPEN_TRANSACTIONS_WAIT = Duration.ofSeconds(60);
     private static final Pattern GENERATION = Pattern.compile("(.+)-g(\\d{1,6})");
+    /** What Kafka Streams appends to a group member's ids for its stream thread (see {@link #instanceOf}). */
+    private static final Pattern THREAD_OF_STATIC_MEMBER = Pattern.compile("-[0-9]+$");
+    private static final Pattern THREAD_OF_CLIENT = Pattern.compile("-StreamThread-[0-9]+-consumer$");
 
     private final Admin admin;
     private final Map<String, Object> clientProperties;
@@ -351,9 +354,6 @@ public final class PartitionScaler {
         return groupInstanceId.map(id -> THREAD_OF_STATIC_MEMBER.matcher(id).replaceFirst(""))
                 .orElseGet(() -> THREAD_OF_CLIENT.matcher(clientId).replaceFirst(""));
     }
-
-    private static final Pattern THREAD_OF_STATIC_MEMBER = Pattern.compile("-[0-9]+$");
-    private static final Pattern THREAD_OF_CLIENT = Pattern.compile("-StreamThread-[0-9]+-consumer$");
 
     private List<MemberDescription> members(String group) {
         try {
