@@ -9,8 +9,8 @@ import java.util.Arrays;
  * for each of the 1.8 million events of a latency run: the bench's JVM (the load generator's; the
  * broker runs in a child JVM) ended such a run with 1.3 GB of heap after a young collection
  * instead of 0.3 GB, and paused for GC twice as long (docs/benchmarks.md); an array is one
- * object. Two ids with the same 64-bit hash
- * would count as a duplicate: for a run's few million ids, a chance of about one in ten million.
+ * object. Two ids with the same 64-bit hash would count as a duplicate: for a run's few million
+ * ids, a chance of about one in ten million.
  */
 final class PredictedIds {
 
