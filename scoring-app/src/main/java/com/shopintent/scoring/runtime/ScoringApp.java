@@ -48,6 +48,8 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     });
     private final KafkaStreamsMetrics streamsMetrics;
     private volatile boolean closing;
+    /** Set once {@link KafkaStreams#start} has returned; see {@link #close}. */
+    private volatile boolean started;
     /** What made a stream thread fail, for {@link #failure()}; null while none has. */
     private volatile Throwable threadFailure;
 
@@ -76,6 +78,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
 
     public void start() {
         streams.start();
+        started = true;
     }
 
     /**
@@ -87,6 +90,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     public void startPaused() {
         streams.pause();
         streams.start();
+        started = true;
     }
 
     /** Lets records through after {@link #startPaused}, once the models are in place. */
@@ -184,9 +188,16 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
-        if (!clean) {
-            LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+        if (started) {
+            boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+            if (!clean) {
+                LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+            }
+        } else {
+            // KafkaStreams#start holds the monitor KafkaStreams#close waits for, until the global store is
+            // restored: minutes when the broker is gone, and a SIGTERM during a start would hang until
+            // then. Nothing was committed before start returns (startPaused processes nothing at all).
+            LOG.warn("Closing before Kafka Streams finished starting: its threads stop with the process");
         }
         // After the stream threads: none of them uses the Redis connection any more.
         cache.close();
