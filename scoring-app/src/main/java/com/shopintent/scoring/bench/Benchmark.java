@@ -47,7 +47,8 @@ public final class Benchmark {
     /**
      * What to run.
      *
-     * @param events size of the backlog the variants drain
+     * @param events size of the backlog the variants drain, timed
+     * @param drainWarmUp events each variant drains before those, untimed (see {@link Drain})
      * @param runs how many times each variant drains it (A B C, A B C, ...)
      * @param rate events/s of the open-loop latency runs
      * @param warmUp load at that rate before each latency run is measured: the JIT compiles the
@@ -57,7 +58,7 @@ public final class Benchmark {
      * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
      * @param startLaunches launches of the pipeline for its start-to-ready time, each way (with and without the class-data archive)
      */
-    public record Settings(long events, int runs, List<String> variants, double rate, Duration warmUp, Duration latencyDuration, Duration soak,
+    public record Settings(long events, long drainWarmUp, int runs, List<String> variants, double rate, Duration warmUp, Duration latencyDuration, Duration soak,
                            Duration soakSampleEvery, List<String> jvmOptions, int jmhIterations, Duration jmhIterationTime,
                            Duration drainTimeout, int startLaunches) {
     }
@@ -99,8 +100,10 @@ public final class Benchmark {
             new TopicPlan(config).apply(admin);
             createPassThroughOutput(admin);
             TopicPlan.awaitLeaders(admin, List.of(PassThroughTopology.OUTPUT));
-            say("pre-producing %,d events of replayed sessions from %d shops to %s", settings.events(), SHOPS, Topics.EVENTS);
-            loadGenerator(Duration.ofSeconds(1)).preload(settings.events());
+            // One schedule for both parts: the timed events continue the warm-up's sessions, as a running instance's would.
+            say("pre-producing %,d + %,d events (warm-up + timed) of replayed sessions from %d shops to %s",
+                    settings.drainWarmUp(), settings.events(), SHOPS, Topics.EVENTS);
+            loadGenerator(Duration.ofSeconds(1)).preload(settings.drainWarmUp() + settings.events());
             Map<TopicPartition, Long> end = endOffsets(admin);
 
             List<BenchReport.DrainRun> drains = new ArrayList<>();
@@ -154,12 +157,14 @@ public final class Benchmark {
         Drain drain;
         try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
                 work.resolve(applicationId + ".log"))) {
-            drain = Drain.await(admin, applicationId, end, settings.drainTimeout(), process::requireAlive,
+            drain = Drain.await(admin, applicationId, end, settings.drainWarmUp(), settings.drainTimeout(), process::requireAlive,
                     (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
-        say("  %,.0f events/s (%,d events in %.1f s)", drain.eventsPerSecond(), drain.events(), drain.seconds());
+        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s)", drain.eventsPerSecond(),
+                drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond());
         cleanUp(admin, applicationId);
-        return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond());
+        return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
+                drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond());
     }
 
     /**
@@ -283,7 +288,7 @@ public final class Benchmark {
      * backlog's too. Events beyond it would be dead-lettered as too far ahead (SCORING_MAX_EVENT_AHEAD).
      */
     private Duration eventTimeSpan() {
-        double seconds = settings.events() / settings.rate() + 2 * (settings.warmUp().toSeconds() + settings.latencyDuration().toSeconds())
+        double seconds = (settings.drainWarmUp() + settings.events()) / settings.rate() + 2 * (settings.warmUp().toSeconds() + settings.latencyDuration().toSeconds())
                 + settings.soak().toSeconds();
         return Duration.ofSeconds((long) Math.max(3600, seconds * SPEED_UP));
     }
@@ -337,6 +342,7 @@ public final class Benchmark {
     private Map<String, Object> settingsInForce(String classArchive) {
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("events", settings.events());
+        in.put("drain_warm_up_events", settings.drainWarmUp());
         in.put("partitions", config.get(ScoringConfig.PARTITIONS));
         in.put("runs", settings.runs());
         in.put("variants", settings.variants());

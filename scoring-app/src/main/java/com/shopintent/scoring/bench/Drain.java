@@ -9,14 +9,20 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * How fast a consumer group works through a backlog: from the first offsets it commits to the
- * commit that reaches the end of every partition. Start-up (joining, restoring) is left out, so
- * the rate is the processing rate; the events before the first commit are left out with it.
+ * How fast a consumer group works through a backlog, in two parts: the warm-up, from the first
+ * offsets it commits until it has committed a given number of events, and the timed part, from
+ * there to the commit that reaches the end of every partition. Start-up (joining, restoring) is in
+ * neither. The warm-up is there for the JIT: a new JVM compiles the pipeline's code over its first
+ * minute, with the compiler taking up to half a core (docs/benchmarks.md), so a drain timed from
+ * the first commit measures the compiler as much as the pipeline; the timed part is the rate a
+ * running instance has.
  *
- * @param events events committed between the first commit seen and the end
- * @param seconds time between those two commits, as polled
+ * @param events events committed in the timed part
+ * @param seconds length of the timed part, as polled
+ * @param warmUpEvents events committed in the warm-up, from the first commit seen; 0 without one
+ * @param warmUpSeconds length of the warm-up
  */
-record Drain(long events, double seconds) {
+record Drain(long events, double seconds, long warmUpEvents, double warmUpSeconds) {
 
     private static final long POLL_MILLIS = 50;
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
@@ -25,19 +31,23 @@ record Drain(long events, double seconds) {
         return events / seconds;
     }
 
+    /** The warm-up's rate, the rate of a new process; NaN without a warm-up. */
+    double warmUpEventsPerSecond() {
+        return warmUpEvents == 0 ? Double.NaN : warmUpEvents / warmUpSeconds;
+    }
+
     /**
      * Polls the group's committed offsets until they reach {@code end}.
      *
+     * @param warmUp events of the backlog, from its beginning, drained before the timed part; 0 times from the first commit
      * @param alive called at every poll; throws when the process under test has died
      * @param progress every 5 s: events committed so far, and events/s since the last call (the warm-up shows here)
      */
-    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, Duration timeout, Runnable alive,
+    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, long warmUp, Duration timeout, Runnable alive,
                        BiConsumer<Long, Double> progress)
             throws InterruptedException, ExecutionException {
-        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        Timer timer = new Timer(end.values().stream().mapToLong(Long::longValue).sum(), warmUp);
         long deadline = System.nanoTime() + timeout.toNanos();
-        long firstNanos = 0;
-        long firstCommitted = 0;
         long lastPrint = 0;
         long lastCommitted = 0;
         while (System.nanoTime() < deadline) {
@@ -49,19 +59,63 @@ record Drain(long events, double seconds) {
                 lastPrint = now;
                 lastCommitted = committed;
             }
-            if (firstNanos == 0 && committed > 0) {
-                firstNanos = now;
-                firstCommitted = committed;
-            }
-            if (committed >= total && firstNanos != 0) {
-                if (committed == firstCommitted) {
-                    throw new IllegalStateException("group " + groupId + " committed the whole backlog at once; too few events to time");
-                }
-                return new Drain(committed - firstCommitted, (now - firstNanos) / 1e9);
+            Drain drain = timer.observe(now, committed);
+            if (drain != null) {
+                return drain;
             }
             Thread.sleep(POLL_MILLIS);
         }
-        throw new IllegalStateException("group " + groupId + " did not drain " + total + " events within " + timeout);
+        throw new IllegalStateException("group " + groupId + " did not drain " + timer.total + " events within " + timeout);
+    }
+
+    /** The two parts of a drain, from polls of the committed offsets. */
+    static final class Timer {
+        private final long total;
+        private final long warmUp;
+        private long firstNanos;
+        private long firstCommitted;
+        private long timedNanos;
+        private long timedCommitted;
+
+        /**
+         * @param total events in the backlog
+         * @param warmUp events of it drained before the timed part
+         */
+        Timer(long total, long warmUp) {
+            if (warmUp < 0 || warmUp >= total) {
+                throw new IllegalArgumentException("a warm-up of " + warmUp + " events leaves nothing of a backlog of " + total + " to time");
+            }
+            this.total = total;
+            this.warmUp = warmUp;
+        }
+
+        /**
+         * One poll.
+         *
+         * @param nanos when it was taken ({@link System#nanoTime()})
+         * @param committed events committed in total
+         * @return the drain once everything is committed, else null
+         * @throws IllegalStateException if the timed part was committed at once: too few events to time
+         */
+        Drain observe(long nanos, long committed) {
+            if (firstNanos == 0 && committed > 0) {
+                firstNanos = nanos;
+                firstCommitted = committed;
+            }
+            if (timedNanos == 0 && firstNanos != 0 && committed >= warmUp) {
+                timedNanos = nanos;
+                timedCommitted = committed;
+            }
+            if (committed < total || timedNanos == 0) {
+                return null;
+            }
+            if (committed == timedCommitted) {
+                throw new IllegalStateException("the group committed the " + (total - warmUp)
+                        + " events after the warm-up at once; too few events to time");
+            }
+            return new Drain(committed - timedCommitted, (nanos - timedNanos) / 1e9,
+                    timedCommitted - firstCommitted, (timedNanos - firstNanos) / 1e9);
+        }
     }
 
     private static long committed(Admin admin, String groupId, Map<TopicPartition, Long> end)

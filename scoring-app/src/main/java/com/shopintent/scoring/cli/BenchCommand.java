@@ -30,8 +30,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "<servers>", description = "use this Kafka cluster (default: start a broker here)")
     String bootstrap;
 
-    @Option(names = "--events", defaultValue = "500000", description = "events in the backlog (default: ${DEFAULT-VALUE})")
+    @Option(names = "--events", defaultValue = "500000", description = "events in the backlog, timed (default: ${DEFAULT-VALUE})")
     long events;
+
+    @Option(names = "--drain-warm-up", defaultValue = "750000",
+            description = "events each variant drains before the timed backlog, while the JIT compiles; 0 times from the first commit (default: ${DEFAULT-VALUE})")
+    long drainWarmUp;
 
     @Option(names = "--partitions", defaultValue = "6", description = "partitions of the topics (default: ${DEFAULT-VALUE})")
     int partitions;
@@ -89,8 +93,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (events < 1 || runs < 1 || partitions < 1 || !(rate > 0) || startLaunches < 1 || jmhIterations < 0) {
-            throw new IllegalArgumentException("--events, --runs, --partitions, --rate and --start-launches must be positive, --jmh-iterations 0 or more");
+        if (events < 1 || runs < 1 || partitions < 1 || !(rate > 0) || startLaunches < 1 || jmhIterations < 0 || drainWarmUp < 0) {
+            throw new IllegalArgumentException("--events, --runs, --partitions, --rate and --start-launches must be positive, "
+                    + "--jmh-iterations and --drain-warm-up 0 or more");
         }
         if (!Benchmark.VARIANTS.containsAll(variants)) {
             throw new IllegalArgumentException("--variants takes " + String.join(", ", Benchmark.VARIANTS) + ", not " + variants);
@@ -108,9 +113,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             ScoringConfig config = ScoringConfig.from(System.getenv()).with(overrides);
             Path modelDir = model != null ? model : DemoCommand.train(rows, work.resolve("model"), out);
-            Benchmark.Settings settings = new Benchmark.Settings(events, runs, variants, rate, warmUp, latencyDuration, soak, Duration.ofSeconds(30),
+            Benchmark.Settings settings = new Benchmark.Settings(events, drainWarmUp, runs, variants, rate, warmUp, latencyDuration, soak, Duration.ofSeconds(30),
                     Arrays.asList(javaOptions.trim().split("\\s+")), jmhIterations, jmhTime,
-                    Duration.ofSeconds(Math.max(300, events / 500)), startLaunches);
+                    Duration.ofSeconds(Math.max(300, (drainWarmUp + events) / 500)), startLaunches);
             ProgressPrinter printer = new ProgressPrinter(out, null);
             new Benchmark(config, modelDir, rows, settings, work, out, printer::update).run(reportDir);
             out.println("report written to " + reportDir.resolve("benchmarks.md"));

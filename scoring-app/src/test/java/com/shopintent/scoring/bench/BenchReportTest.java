@@ -13,7 +13,9 @@ class BenchReportTest {
         List<BenchReport.DrainRun> drains = new java.util.ArrayList<>();
         List<String> variants = List.of(BenchReport.PASSTHROUGH, BenchReport.PIPELINE, BenchReport.NAIVE);
         for (int i = 0; i < abcRates.length; i++) {
-            drains.add(new BenchReport.DrainRun(variants.get(i % 3), i / 3 + 1, 1000, 1000 / abcRates[i], abcRates[i]));
+            // Each warm-up at half the timed rate, over twice the events.
+            drains.add(new BenchReport.DrainRun(variants.get(i % 3), i / 3 + 1, 1000, 1000 / abcRates[i], abcRates[i],
+                    2000, 4000 / abcRates[i], abcRates[i] / 2));
         }
         return new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
     }
@@ -28,6 +30,15 @@ class BenchReportTest {
         assertThat(report.median(BenchReport.PASSTHROUGH)).isEqualTo(90);
         assertThat(report.figures()).containsEntry("ratio_pipeline_vs_passthrough", 0.5).containsEntry("ratio_pipeline_vs_naive", 5.0)
                 .containsEntry("pipeline_eps", 50.0);
+    }
+
+    @Test
+    void shouldRateTheTimedPartAndReportTheWarmUpApart() {
+        BenchReport report = report(100, 50, 10, 40, 20, 4, 90, 60, 10);
+
+        assertThat(report.figures()).containsEntry("pipeline_eps", 50.0).containsEntry("pipeline_warm_up_eps", 25.0)
+                .containsEntry("passthrough_warm_up_eps", 45.0).containsEntry("ratio_pipeline_vs_passthrough", 0.5);
+        assertThat(report.markdown()).contains("| B pipeline | 50 | 20 | 60 | 50, 20, 60 | 25 |");
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchIT {
 
     private static final long EVENTS = 10_000;
+    private static final long WARM_UP_EVENTS = 5_000;
 
     @Test
     void shouldMeasureEveryVariantAndWriteTheReport(@TempDir Path dir) throws IOException {
@@ -40,7 +41,7 @@ class BenchIT {
                 """);
         long childrenBefore = ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
 
-        CommandsTest.Run run = CommandsTest.run("bench", "--events", Long.toString(EVENTS), "--runs", "1", "--rate", "500",
+        CommandsTest.Run run = CommandsTest.run("bench", "--events", Long.toString(EVENTS), "--drain-warm-up", Long.toString(WARM_UP_EVENTS), "--runs", "1", "--rate", "500",
                 "--warm-up", "2s", "--latency-duration", "4s", "--soak", "3s", "--start-launches", "1", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
                 "--out", dir.toString());
 
@@ -63,6 +64,8 @@ class BenchIT {
         assertThat(report.get("starts").get("withoutArchive")).isEmpty();
         for (JsonNode drain : report.get("drains")) {
             assertThat(drain.get("events").asLong()).as(drain.toString()).isPositive().isLessThanOrEqualTo(EVENTS);
+            assertThat(drain.get("warmUpEvents").asLong()).as(drain.toString()).isPositive()
+                    .isLessThanOrEqualTo(WARM_UP_EVENTS + EVENTS - drain.get("events").asLong());
         }
         for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
             JsonNode load = report.get("latency").get(guarantee).get("load");
@@ -85,7 +88,7 @@ class BenchIT {
     @Test
     void shouldStopTheProcessesItStartedWhenItIsStopped(@TempDir Path dir) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), ScoringCli.class.getName(), "bench", "--events", "2000", "--runs", "1",
+                System.getProperty("java.class.path"), ScoringCli.class.getName(), "bench", "--events", "2000", "--drain-warm-up", "1000", "--runs", "1",
                 "--variants", "B", "--latency-duration", "0s", "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(),
                 "--out", dir.toString());
         Process bench = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("bench.log").toFile()).start();
