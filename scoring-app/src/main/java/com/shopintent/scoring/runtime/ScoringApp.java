@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -27,6 +28,15 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
 
     /** How long a close may take before it gives up; below Kubernetes' default 30 s grace period. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long Kafka Streams gets to close itself after a stream thread failed, before the process
+     * stops waiting for it. Its other threads finish a rebalance in progress first, and with static
+     * membership that rebalance waits for the failed thread's member until the group's session
+     * timeout (45 s by default): the disk-full test saw 45 s between the failure and ERROR. What
+     * those threads have not committed is aborted with its transaction (exactly-once) or done
+     * again (at-least-once) by whichever instance takes the partitions over.
+     */
+    static final Duration FAILED_STOP_TIMEOUT = Duration.ofSeconds(5);
     /**
      * How often the meters of Kafka's clients are matched to the metrics the clients have now. A
      * partition's metrics (its consumer lag among them) exist only once it is assigned, and move
@@ -162,7 +172,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
         return cache;
     }
 
-    /** Waits until the application is RUNNING; false when the deadline passed or it failed. */
+    /** Waits until the application is RUNNING; false when the deadline passed, it stopped or a stream thread failed. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -170,7 +180,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
             if (state == KafkaStreams.State.RUNNING) {
                 return true;
             }
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING || threadFailure != null) {
                 return false;
             }
             stopped.await(50, TimeUnit.MILLISECONDS);
@@ -178,20 +188,42 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
         return false;
     }
 
-    /** Blocks until the application stopped (closed, or failed); true when it failed. */
+    /**
+     * Blocks until the application stopped (closed, or failed); true when it failed. After a stream
+     * thread's failure it waits at most {@link #FAILED_STOP_TIMEOUT} more.
+     */
     public boolean awaitStop() throws InterruptedException {
-        stopped.await();
-        return streams.state() == KafkaStreams.State.ERROR;
+        return awaitStop(stopped, () -> threadFailure != null, FAILED_STOP_TIMEOUT)
+                || streams.state() == KafkaStreams.State.ERROR;
     }
 
-    /** Commits, leaves the group and closes, waiting at most {@link #CLOSE_TIMEOUT}. */
+    /** @return true when {@code failed} became true, whether or not {@code stopped} came within {@code grace} of it */
+    static boolean awaitStop(CountDownLatch stopped, BooleanSupplier failed, Duration grace)
+            throws InterruptedException {
+        while (!stopped.await(50, TimeUnit.MILLISECONDS)) {
+            if (failed.getAsBoolean()) {
+                if (!stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Kafka Streams has not stopped {} after a stream thread failed (its other threads finish "
+                            + "a rebalance first); not waiting for it any longer", grace);
+                }
+                return true;
+            }
+        }
+        return failed.getAsBoolean();
+    }
+
+    /**
+     * Commits, leaves the group and closes, waiting at most {@link #CLOSE_TIMEOUT}; after a stream
+     * thread's failure, when Kafka Streams is closing itself, at most {@link #FAILED_STOP_TIMEOUT}.
+     */
     @Override
     public void close() {
         closing = true;
         if (started) {
-            boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+            Duration timeout = threadFailure != null ? FAILED_STOP_TIMEOUT : CLOSE_TIMEOUT;
+            boolean clean = streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(timeout));
             if (!clean) {
-                LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+                LOG.warn("Kafka Streams did not close within {}", timeout);
             }
         } else {
             // KafkaStreams#start holds the monitor KafkaStreams#close waits for, until the global store is

@@ -1,6 +1,7 @@
 package com.shopintent.scoring.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.shopintent.scoring.Await;
 import com.shopintent.scoring.config.ScoringConfig;
@@ -9,7 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,5 +43,37 @@ class ScoringAppTest {
 
         closed.get(10, TimeUnit.SECONDS);
         assertThat(starting.isAlive()).as("the start is still waiting for the broker").isTrue();
+    }
+
+    @Test
+    void shouldStopWaitingForAFailedApplicationAfterTheGrace() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean();
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitStop(stopped, failed, Duration.ofMillis(200)));
+
+        assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS)).as("neither stopped nor failed: still waiting")
+                .isInstanceOf(TimeoutException.class);
+        failed.set(true);
+
+        // Never stopped (its other thread waits in a rebalance): the wait ends at the grace, as a failure.
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void shouldReportAStopWithoutAFailureAsClean() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> awaitStop(stopped, new AtomicBoolean(), Duration.ofSeconds(60)));
+
+        stopped.countDown();
+
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    private static boolean awaitStop(CountDownLatch stopped, AtomicBoolean failed, Duration grace) {
+        try {
+            return ScoringApp.awaitStop(stopped, failed::get, grace);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
