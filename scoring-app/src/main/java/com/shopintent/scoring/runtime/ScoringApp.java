@@ -6,14 +6,18 @@ import com.shopintent.scoring.metrics.ScoringMetrics;
 import com.shopintent.scoring.model.ActiveModels;
 import com.shopintent.scoring.topology.ScoringTopology;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -46,6 +50,10 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     static final Duration KAFKA_METERS_REFRESH = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
 
+    /** How long the check for static members left in the group after a close may take. */
+    private static final Duration LEFT_BEHIND_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ScoringConfig config;
     private final KafkaStreams streams;
     private final Supplier<ActiveModels> models;
     private final ScoringMetrics metrics;
@@ -64,6 +72,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
     private volatile Throwable threadFailure;
 
     public ScoringApp(ScoringConfig config, Supplier<ActiveModels> models, ScoringMetrics metrics) {
+        this.config = config;
         this.models = models;
         this.metrics = metrics;
         this.cache = PredictionCache.fromConfig(config, metrics);
@@ -225,6 +234,7 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
             if (!clean) {
                 LOG.warn("Kafka Streams did not close within {}", timeout);
             }
+            removeStaticMembersLeftBehind();
         } else {
             // KafkaStreams#start holds the monitor KafkaStreams#close waits for, until the global store is
             // restored: minutes when the broker is gone, and a SIGTERM during a start would hang until
@@ -236,5 +246,24 @@ public final class ScoringApp implements Readiness.Status, AutoCloseable {
         streamsMetrics.close();
         kafkaMetersRefresh.shutdownNow();
         stopped.countDown();
+    }
+
+    /** See {@link StaticMembers}: a close that asked to leave the group did not always remove every thread's member. */
+    private void removeStaticMembersLeftBehind() {
+        String instanceId = config.get(ScoringConfig.INSTANCE_ID);
+        if (instanceId == null) {
+            return;
+        }
+        try (Admin admin = Admin.create(config.clientProperties())) {
+            List<String> removed = StaticMembers.removeLeftBehind(admin, config.get(ScoringConfig.APPLICATION_ID), instanceId,
+                    LEFT_BEHIND_TIMEOUT);
+            if (!removed.isEmpty()) {
+                LOG.warn("Kafka Streams' close left {} in the group; removed them", removed);
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("Could not check the group for members this instance left behind; any leave it at the session timeout", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
