@@ -356,9 +356,18 @@ public final class PartitionScaler {
     }
 
     private List<MemberDescription> members(String group) {
+        return members(admin, group, REQUEST_TIMEOUT);
+    }
+
+    /**
+     * The members of a consumer group; none when the group does not exist.
+     *
+     * @throws IllegalStateException naming the group when the broker could not say
+     */
+    static List<MemberDescription> members(Admin admin, String group, Duration timeout) {
         try {
             return new ArrayList<>(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).members());
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).members());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
                 return List.of();

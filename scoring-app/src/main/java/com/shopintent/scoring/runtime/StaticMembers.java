@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Removes the static members an instance left in its group. A close that asks to leave the group
@@ -28,22 +27,14 @@ final class StaticMembers {
     /**
      * @param instanceId the instance's {@code SCORING_INSTANCE_ID}
      * @return the group instance ids removed: those of the instance's members still in the group
+     * @throws IllegalStateException when the group could not be described
      */
     static List<String> removeLeftBehind(Admin admin, String group, String instanceId, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
-        List<MemberToRemove> left;
-        try {
-            left = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).members().stream()
-                    .map(MemberDescription::groupInstanceId).flatMap(Optional::stream)
-                    .filter(id -> PartitionScaler.instanceOf(Optional.of(id), "").equals(instanceId))
-                    .map(MemberToRemove::new).toList();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return List.of();
-            }
-            throw e;
-        }
+        List<MemberToRemove> left = PartitionScaler.members(admin, group, timeout).stream()
+                .map(MemberDescription::groupInstanceId).flatMap(Optional::stream)
+                .filter(id -> PartitionScaler.instanceOf(Optional.of(id), "").equals(instanceId))
+                .map(MemberToRemove::new).toList();
         if (!left.isEmpty()) {
             admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(left))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

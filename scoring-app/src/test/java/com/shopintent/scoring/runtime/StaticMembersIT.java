@@ -8,16 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -64,16 +61,7 @@ class StaticMembersIT {
 
     /** The group's static members; none before its first member joined (the group does not exist yet). */
     private static List<String> instanceIds(Admin admin) {
-        try {
-            return admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP).get(30, TimeUnit.SECONDS).members().stream()
-                    .map(MemberDescription::groupInstanceId).flatMap(Optional::stream).sorted().toList();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return List.of();
-            }
-            throw new AssertionError("cannot describe " + GROUP, e);
-        } catch (InterruptedException | TimeoutException e) {
-            throw new AssertionError("cannot describe " + GROUP, e);
-        }
+        return PartitionScaler.members(admin, GROUP, Duration.ofSeconds(30)).stream()
+                .map(MemberDescription::groupInstanceId).flatMap(Optional::stream).sorted().toList();
     }
 }
