@@ -52,10 +52,10 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     }
 
     /**
-     * One open-loop run: the load generator's report of the measured part and of the warm-up before
-     * it (null without one), the start-to-ready time and the memory after it.
+     * One open-loop run: the load generator's report (the measured part's, with the warm-up's before
+     * it), the start-to-ready time and the memory after it.
      */
-    record LatencyRun(LoadReport load, LoadReport warmUp, double startToReadySeconds, double rssMbAfter) {
+    record LatencyRun(LoadReport load, double startToReadySeconds, double rssMbAfter) {
     }
 
     /**
@@ -199,8 +199,8 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         md.append("| guarantee | target rate | achieved | sent | predicted | missing | duplicated | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | start to ready s | RSS after MB |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         latency.forEach((guarantee, run) -> {
-            if (run.warmUp() != null) {
-                md.append(row(guarantee + ", warm-up after start", run.warmUp(), "", ""));
+            if (run.load().warmUp() != null) {
+                md.append(row(guarantee + ", warm-up after start", run.load().warmUp(), "", ""));
             }
             md.append(row(guarantee, run.load(), String.format(Locale.ROOT, "%.2f", run.startToReadySeconds()),
                     String.format(Locale.ROOT, "%.0f", run.rssMbAfter())));

@@ -51,8 +51,9 @@ public final class Benchmark {
      * @param drainWarmUp events each variant drains before those, untimed (see {@link Drain})
      * @param runs how many times each variant drains it (A B C, A B C, ...)
      * @param rate events/s of the open-loop latency runs
-     * @param warmUp load at that rate before each latency run is measured: the JIT compiles the
-     *               pipeline's code over the first minute, during which it runs at a fraction of its speed
+     * @param warmUp load at that rate before each latency run is measured, at least this long and until
+     *               the pipeline has caught up (at most twice as long): the JIT compiles the pipeline's
+     *               code over the first minute, during which it runs at a fraction of its speed
      * @param soak how long the exactly-once process stays under that load after its latency run, for its memory
      * @param jvmOptions options of each variant's JVM
      * @param jmhIterations warm-up and measured JMH iterations; 0 skips the microbenchmark
@@ -103,7 +104,7 @@ public final class Benchmark {
             // One schedule for both parts: the timed events continue the warm-up's sessions, as a running instance's would.
             say("pre-producing %,d + %,d events (warm-up + timed) of replayed sessions from %d shops to %s",
                     settings.drainWarmUp(), settings.events(), SHOPS, Topics.EVENTS);
-            loadGenerator(Duration.ofSeconds(1)).preload(settings.drainWarmUp() + settings.events());
+            loadGenerator(Duration.ofSeconds(1), Duration.ZERO).preload(settings.drainWarmUp() + settings.events());
             Map<TopicPartition, Long> end = endOffsets(admin);
 
             List<BenchReport.DrainRun> drains = new ArrayList<>();
@@ -210,22 +211,21 @@ public final class Benchmark {
                 environment(applicationId, Map.of("SCORING_PROCESSING_GUARANTEE", guarantee, "SCORING_HTTP_PORT", Integer.toString(port))),
                 work.resolve(applicationId + ".log"))) {
             double ready = process.awaitReady(port, TargetProcess.READY_TIMEOUT);
-            LoadReport warmUp = null;
-            if (!settings.warmUp().isZero()) {
-                say("  ready %.2f s after its launch; warming up: %,.0f events/s for %d s", ready, settings.rate(), settings.warmUp().toSeconds());
-                warmUp = loadGenerator(settings.warmUp()).run(progress, Duration.ofSeconds(10));
-                say("  warm-up: p50 %.1f ms, p99 %.1f ms", warmUp.latencyMs().p50(), warmUp.latencyMs().p99());
-            }
-            say("  measuring: %,.0f events/s for %d s, open loop", settings.rate(), settings.latencyDuration().toSeconds());
-            LoadReport load = loadGenerator(settings.latencyDuration()).run(progress, Duration.ofSeconds(5));
+            say("  ready %.2f s after its launch; %,.0f events/s, open loop: a warm-up of at least %d s, until caught up, then %d s measured",
+                    ready, settings.rate(), settings.warmUp().toSeconds(), settings.latencyDuration().toSeconds());
+            LoadReport load = loadGenerator(settings.latencyDuration(), settings.warmUp()).run(progress, Duration.ofSeconds(5));
             process.requireAlive();
             double rssAfter = process.rssMb();
+            if (load.warmUp() != null) {
+                say("  warm-up: %.0f s, p50 %.1f ms, p99 %.1f ms", load.warmUp().durationSeconds(), load.warmUp().latencyMs().p50(),
+                        load.warmUp().latencyMs().p99());
+            }
             say("  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms; RSS %.0f MB", load.latencyMs().p50(), load.latencyMs().p99(),
                     load.latencyMs().p999(), rssAfter);
             if (!soak.isZero()) {
                 soak(process, soak, rss);
             }
-            return new BenchReport.LatencyRun(load, warmUp, ready, rssAfter);
+            return new BenchReport.LatencyRun(load, ready, rssAfter);
         }
     }
 
@@ -248,7 +248,7 @@ public final class Benchmark {
         }, "bench-rss-sampler");
         sampler.start();
         try {
-            loadGenerator(soak).run(progress, Duration.ofSeconds(30));
+            loadGenerator(soak, Duration.ZERO).run(progress, Duration.ofSeconds(30));
         } finally {
             sampler.interrupt();
             sampler.join();
@@ -259,9 +259,9 @@ public final class Benchmark {
         }
     }
 
-    private LoadGenerator loadGenerator(Duration duration) {
+    private LoadGenerator loadGenerator(Duration duration, Duration warmUp) {
         return new LoadGenerator(config.clientProperties(), rows, config.get(ScoringConfig.SPECIAL_DAYS),
-                new LoadGenerator.Settings(settings.rate(), duration, SHOPS, 0, 1, SPEED_UP, Duration.ofSeconds(60)));
+                new LoadGenerator.Settings(settings.rate(), duration, warmUp, SHOPS, 0, 1, SPEED_UP, Duration.ofSeconds(60)));
     }
 
     /** The variant's settings: this process's SCORING_* environment (inherited), with its own identity and files. */
@@ -288,7 +288,7 @@ public final class Benchmark {
      * backlog's too. Events beyond it would be dead-lettered as too far ahead (SCORING_MAX_EVENT_AHEAD).
      */
     private Duration eventTimeSpan() {
-        double seconds = (settings.drainWarmUp() + settings.events()) / settings.rate() + 2 * (settings.warmUp().toSeconds() + settings.latencyDuration().toSeconds())
+        double seconds = (settings.drainWarmUp() + settings.events()) / settings.rate() + 2 * (2 * settings.warmUp().toSeconds() + settings.latencyDuration().toSeconds())
                 + settings.soak().toSeconds();
         return Duration.ofSeconds((long) Math.max(3600, seconds * SPEED_UP));
     }

@@ -70,7 +70,7 @@ public final class ClassArchive {
                 TargetProcess.pipelineEnvironment(config, APPLICATION_ID, work.resolve(APPLICATION_ID), modelDir, port), log)) {
             process.awaitReady(port, TargetProcess.READY_TIMEOUT);
             new LoadGenerator(config.clientProperties(), rows, config.get(ScoringConfig.SPECIAL_DAYS),
-                    new LoadGenerator.Settings(RATE, LOAD, SHOPS, 0.01, 1, SPEED_UP, Duration.ofSeconds(30)))
+                    new LoadGenerator.Settings(RATE, LOAD, Duration.ZERO, SHOPS, 0.01, 1, SPEED_UP, Duration.ofSeconds(30)))
                     .run(progress -> { }, LOAD);
             process.requireAlive();
         }

@@ -51,7 +51,8 @@ final class BenchCommand implements Callable<Integer> {
     double rate;
 
     @Option(names = "--warm-up", defaultValue = "120s", converter = LoadOptions.DurationConverter.class,
-            description = "load at --rate before each latency run is measured, reported apart; 0s skips (default: ${DEFAULT-VALUE})")
+            description = "load at --rate before each latency run is measured, without a pause: at least this long and until "
+                    + "the pipeline has caught up, at most twice as long; reported apart; 0s skips (default: ${DEFAULT-VALUE})")
     Duration warmUp;
 
     @Option(names = "--latency-duration", defaultValue = "60s", converter = LoadOptions.DurationConverter.class,

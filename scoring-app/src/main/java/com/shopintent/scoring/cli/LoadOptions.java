@@ -15,6 +15,11 @@ final class LoadOptions {
             description = "how long to send: 60s, 5m or ISO-8601 PT60S (default: ${DEFAULT-VALUE})")
     Duration duration;
 
+    @Option(names = "--warm-up", defaultValue = "0s", converter = DurationConverter.class,
+            description = "load before the measured part, at least this long and until the pipeline has caught up, "
+                    + "at most twice as long (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
     @Option(names = "--shops", defaultValue = "500", description = "number of shops, Zipf-like popularity (default: ${DEFAULT-VALUE})")
     int shops;
 
@@ -33,7 +38,7 @@ final class LoadOptions {
     Duration drainTimeout;
 
     LoadGenerator.Settings settings() {
-        return new LoadGenerator.Settings(rate, duration, shops, badFraction, seed, speedUp, drainTimeout);
+        return new LoadGenerator.Settings(rate, duration, warmUp, shops, badFraction, seed, speedUp, drainTimeout);
     }
 
     /** Reads {@code 60s}, {@code 5m}, {@code 1h}, {@code 500ms} or an ISO-8601 duration. */

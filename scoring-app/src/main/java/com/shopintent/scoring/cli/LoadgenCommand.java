@@ -45,6 +45,7 @@ final class LoadgenCommand implements Callable<Integer> {
         if (report != null) {
             result.write(report);
         }
-        return result.missing() == 0 && result.duplicated() == 0 ? 0 : 1;
+        boolean warmUpComplete = result.warmUp() == null || result.warmUp().missing() == 0;
+        return result.missing() == 0 && warmUpComplete && result.duplicated() == 0 ? 0 : 1;
     }
 }

@@ -34,6 +34,11 @@ final class ProgressPrinter {
             out.println();
         }
         out.println();
+        if (r.warmUp() != null) {
+            LoadReport w = r.warmUp();
+            out.printf("  %-22s %,15.0f s, %,d events, %,d missing; latency p50 %s  p99 %s (not counted below)%n", "warm-up", w.durationSeconds(),
+                    w.produced(), w.missing(), ms(w.latencyMs().p50()), ms(w.latencyMs().p99()));
+        }
         out.printf("  %-22s %,15d%n", "events produced", r.produced());
         out.printf("  %-22s %,15d%n", "predictions", r.predicted());
         out.printf("  %-22s %,15d%n", "missing", r.missing());

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,10 +49,14 @@ public final class LoadGenerator {
     /**
      * Settings of one run.
      *
-     * @param speedUp how much faster than the wall clock the sessions' event time runs; 60 plays a
-     *                minute of shopping per second, so sessions (and insight windows) complete within a short run
+     * @param duration how long the measured part sends
+     * @param warmUp   the least time the load runs before it is measured, at the same rate and without a
+     *                 pause: the warm-up goes on until the pipeline has caught up, at most twice as
+     *                 long ({@link WarmUpEnd}); zero measures from the first event
+     * @param speedUp  how much faster than the wall clock the sessions' event time runs; 60 plays a
+     *                 minute of shopping per second, so sessions (and insight windows) complete within a short run
      */
-    public record Settings(double rate, Duration duration, int shops, double badFraction, long seed, double speedUp,
+    public record Settings(double rate, Duration duration, Duration warmUp, int shops, double badFraction, long seed, double speedUp,
                            Duration drainTimeout) {
         public Settings {
             if (!(rate > 0 && rate <= 1_000_000)) {
@@ -61,6 +64,9 @@ public final class LoadGenerator {
             }
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("--duration must be positive, got " + duration);
+            }
+            if (warmUp.isNegative()) {
+                throw new IllegalArgumentException("--warm-up must not be negative, got " + warmUp);
             }
             if (shops < 1 || shops > 100_000) {
                 throw new IllegalArgumentException("--shops must be within 1..100000, got " + shops);
@@ -95,9 +101,12 @@ public final class LoadGenerator {
     private final AtomicLong predicted = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
+    /** Every prediction's latency, for the progress lines. */
     private final Recorder latency = new Recorder(3);
-    private final Histogram total = new Histogram(3);
-    private final LatencySplit split = new LatencySplit();
+    private final Phase warmUp = new Phase();
+    private final Phase measured = new Phase();
+    /** Monotonic time the measured part began: an event sent before it is the warm-up's. */
+    private volatile long measuredFromNanos = Long.MAX_VALUE;
     private volatile boolean stopRequested;
     private volatile boolean consuming = true;
     private volatile long firstPredictionMillis;
@@ -119,6 +128,12 @@ public final class LoadGenerator {
         stopRequested = true;
     }
 
+    /**
+     * Sends the load, the warm-up and then the measured part without a pause, and reads the
+     * predictions back until each sent event's has come or the drain timeout passed.
+     *
+     * @return the measured part's report, with the warm-up's inside it
+     */
     public LoadReport run(Consumer<Progress> progress, Duration progressEvery) throws InterruptedException {
         Random random = new Random(settings.seed());
         String[] shopOfRow = shopOfRow(random);
@@ -225,22 +240,33 @@ public final class LoadGenerator {
         SessionSchedule schedule = new SessionSchedule(rows, shopOfRow, replayer, random, Long.toString(startWall, 36),
                 SessionSchedule.concurrencyFor(rows, settings.rate(), settings.speedUp()), startWall * 1_000_000L);
         double interval = 1e9 / settings.rate();
-        long end = start + settings.duration().toNanos();
+        WarmUpEnd warmUpEnd = WarmUpEnd.of(settings.warmUp(), settings.rate());
+        Sent warmUpSent = null;
+        long end = Long.MAX_VALUE;
         long produced = 0;
         long bad = 0;
         double maxBehind = 0;
         long nextProgress = start + progressEvery.toNanos();
         long lastPredicted = 0;
         long lastProgress = start;
-        for (long slot = 0; !stopRequested; slot++) {
+        for (long slot = 0; ; slot++) {
             long due = start + (long) (slot * interval);
-            if (due >= end) {
-                break;
-            }
             long now = System.nanoTime();
             if (now < due) {
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
+            }
+            // A stop during the warm-up ends it: what was sent is the warm-up's, and nothing is measured.
+            if (warmUpSent == null && (stopRequested || warmUpEnd.reached(due - start, sentAt.size()))) {
+                measuredFromNanos = now;
+                warmUpSent = new Sent(produced, bad, (now - start) / 1e9, maxBehind);
+                produced = 0;
+                bad = 0;
+                maxBehind = 0;
+                end = due + settings.duration().toNanos();
+            }
+            if (due >= end || stopRequested) {
+                break;
             }
             maxBehind = Math.max(maxBehind, (now - due) / 1e6);
             if (settings.badFraction() > 0 && random.nextDouble() < settings.badFraction()) {
@@ -263,12 +289,9 @@ public final class LoadGenerator {
             produced++;
             if (now >= nextProgress) {
                 long predictedNow = predicted.get();
-                Histogram interval99 = latency.getIntervalHistogram();
-                synchronized (total) {
-                    total.add(interval99);
-                }
-                LoadReport.Latency recent = LoadReport.Latency.of(interval99);
-                progress.accept(new Progress(produced, predictedNow, deadLettered.get(),
+                LoadReport.Latency recent = LoadReport.Latency.of(latency.getIntervalHistogram());
+                long producedInRun = (warmUpSent == null ? 0 : warmUpSent.produced()) + produced;
+                progress.accept(new Progress(producedInRun, predictedNow, deadLettered.get(),
                         (predictedNow - lastPredicted) / ((now - lastProgress) / 1e9), recent.p50(), recent.p95(),
                         recent.p99(), (now - due) / 1e6));
                 lastPredicted = predictedNow;
@@ -277,16 +300,34 @@ public final class LoadGenerator {
             }
         }
         producer.flush();
-        double sendSeconds = (System.nanoTime() - start) / 1e9;
-        long sent = produced;
-        awaitDrain(bad);
-        synchronized (total) {
-            total.add(latency.getIntervalHistogram());
-        }
-        long missing = sentAt.size();
-        return new LoadReport(settings.rate(), sendSeconds, sent, bad, sendErrors.get(), predicted.get(), missing, predictedIds.duplicates(),
-                deadLettered.get(), schedule.sessionsStarted(), sent / sendSeconds, maxBehind > BEHIND_LIMIT_MS, maxBehind,
-                LoadReport.Latency.of(total), split.result());
+        Sent measuredSent = new Sent(produced, bad, (System.nanoTime() - measuredFromNanos) / 1e9, maxBehind);
+        awaitDrain(warmUpSent.bad() + bad);
+        long missingWarmUp = sentAt.values().stream().filter(sent -> sent < measuredFromNanos).count();
+        long missing = sentAt.size() - missingWarmUp;
+        long duplicates = predictedIds.duplicates();
+        long sessions = schedule.sessionsStarted();
+        LoadReport warmUpReport = settings.warmUp().isZero() ? null
+                : report(warmUp, warmUpSent, missingWarmUp, duplicates, sessions, null);
+        return report(measured, measuredSent, missing, duplicates, sessions, warmUpReport);
+    }
+
+    /** What one part of a run sent. */
+    private record Sent(long produced, long bad, double seconds, double maxBehindMs) {
+    }
+
+    /** What the events sent in one part of a run (the warm-up, the measured part) came to. */
+    private static final class Phase {
+        final AtomicLong predicted = new AtomicLong();
+        final Recorder latency = new Recorder(3);
+        final LatencySplit split = new LatencySplit();
+    }
+
+    /** A part's report; the counts an event's part is not known for are the whole run's. */
+    private LoadReport report(Phase phase, Sent sent, long missing, long duplicates, long sessions, LoadReport warmUpReport) {
+        return new LoadReport(settings.rate(), sent.seconds(), sent.produced(), sent.bad(), sendErrors.get(), phase.predicted.get(),
+                missing, duplicates, deadLettered.get(), sessions, sent.produced() / sent.seconds(),
+                sent.maxBehindMs() > BEHIND_LIMIT_MS, sent.maxBehindMs(), LoadReport.Latency.of(phase.latency.getIntervalHistogram()),
+                phase.split.result(), warmUpReport);
     }
 
     /** Waits, up to the drain timeout, for every sent event's prediction and every bad record's dead letter. */
@@ -313,9 +354,13 @@ public final class LoadGenerator {
                         firstPredictionMillis = System.currentTimeMillis();
                     }
                     predicted.incrementAndGet();
-                    latency.recordValue(Math.max(0, (now - sent) / 1000));
+                    long micros = Math.max(0, (now - sent) / 1000);
+                    latency.recordValue(micros);
+                    Phase phase = sent < measuredFromNanos ? warmUp : measured;
+                    phase.predicted.incrementAndGet();
+                    phase.latency.recordValue(micros);
                     if (prediction.scoredAtMillis() != ReadPrediction.UNKNOWN) {
-                        split.record(sent, prediction.scoredAtMillis(), now);
+                        phase.split.record(sent, prediction.scoredAtMillis(), now);
                     }
                 }
             }

@@ -11,6 +11,12 @@ import org.HdrHistogram.Histogram;
 /**
  * What a load run measured; written as JSON by {@code --report}. Latency is from the moment the
  * generator sent an event to the moment it read that event's prediction (read_committed).
+ *
+ * <p>With a warm-up, the figures are the measured part's, by the events sent in it, and
+ * {@code warmUp} holds the warm-up's the same way; send errors, duplicates, dead letters and
+ * sessions started are the whole run's in both, as an event's part is not known for them.
+ *
+ * @param warmUp the warm-up's report, or null when the run had none
  */
 public record LoadReport(
         @JsonProperty("target_rate") double targetRate,
@@ -27,7 +33,8 @@ public record LoadReport(
         @JsonProperty("fell_behind") boolean fellBehind,
         @JsonProperty("max_behind_ms") double maxBehindMs,
         @JsonProperty("latency_ms") Latency latencyMs,
-        @JsonProperty("latency_split_ms") Split latencySplitMs) {
+        @JsonProperty("latency_split_ms") Split latencySplitMs,
+        @JsonProperty("warm_up") LoadReport warmUp) {
 
     /** Percentiles of the end-to-end latency in milliseconds. */
     public record Latency(double p50, double p95, double p99, double p999, double max) {

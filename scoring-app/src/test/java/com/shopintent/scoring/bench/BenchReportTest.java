@@ -87,13 +87,17 @@ class BenchReportTest {
         LoadReport.Latency whole = new LoadReport.Latency(120, 300, 900, 1200, 1500);
         LoadReport.Split split = new LoadReport.Split(new LoadReport.Latency(10, 200, 800, 1000, 1400),
                 new LoadReport.Latency(105, 120, 140, 150, 160));
-        LoadReport load = new LoadReport(10_000, 60, 600_000, 0, 0, 600_000, 0, 0, 0, 1000, 10_000, false, 3, whole, split);
+        LoadReport warmUp = new LoadReport(10_000, 150, 1_500_000, 0, 0, 1_499_990, 10, 0, 0, 1000, 10_000, false, 3,
+                new LoadReport.Latency(2000, 9000, 11000, 12000, 12500), split, null);
+        LoadReport load = new LoadReport(10_000, 60, 600_000, 0, 0, 600_000, 0, 0, 0, 1000, 10_000, false, 3, whole, split, warmUp);
         BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(),
-                Map.of(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, null, 4.8, 500)), null, List.of(), List.of());
+                Map.of(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, 4.8, 500)), null, List.of(), List.of());
 
         assertThat(report.figures()).containsEntry("latency_eos_p99_ms", 900.0)
                 .containsEntry("latency_eos_send_to_scored_p99_ms", 800.0).containsEntry("latency_eos_scored_to_read_p99_ms", 140.0);
         assertThat((double) report.figures().get("latency_alos_send_to_scored_p99_ms")).isNaN();
-        assertThat(report.markdown()).contains("| exactly_once_v2 | 10.0 | 200.0 | 800.0 | 105.0 | 120.0 | 140.0 |");
+        assertThat(report.markdown()).contains("| exactly_once_v2 | 10.0 | 200.0 | 800.0 | 105.0 | 120.0 | 140.0 |")
+                // The warm-up has its own row, before the measured part's, and its figures are not the measured part's.
+                .contains("| exactly_once_v2, warm-up after start | 10,000 | 10,000 | 1,500,000 | 1,499,990 | 10 | 0 | 2000.0 | 9000.0 | 11000.0 |");
     }
 }

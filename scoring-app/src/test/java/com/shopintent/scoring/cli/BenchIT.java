@@ -72,6 +72,12 @@ class BenchIT {
             assertThat(load.get("produced").asLong()).as(guarantee).isGreaterThan(1000);
             assertThat(load.get("predicted").asLong()).as(guarantee).isEqualTo(load.get("produced").asLong());
             assertThat(load.get("duplicated").asLong()).as(guarantee).isZero();
+            // One load: the warm-up (at least 2 s, at most twice that) and then the measured part, each counting its own events.
+            JsonNode warmUp = load.get("warm_up");
+            assertThat(warmUp.get("duration_seconds").asDouble()).as(guarantee).isBetween(2.0, 4.5);
+            assertThat(warmUp.get("produced").asLong()).as(guarantee).isGreaterThan(500);
+            assertThat(warmUp.get("predicted").asLong()).as(guarantee).isEqualTo(warmUp.get("produced").asLong());
+            assertThat(warmUp.get("warm_up").isNull()).as(guarantee).isTrue();
         }
 
         String md = Files.readString(markdown);
