@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,6 +66,9 @@ public final class ScoringMetrics {
     public static final String TAG_ROLE = "role";
     public static final String TIER_LOCAL = "local";
     public static final String TIER_REDIS = "redis";
+
+    /** Kafka Streams' meter that {@link #prometheus()} leaves out. */
+    public static final String KAFKA_NUMBER_OPEN_FILES = "kafka.stream.state.number.open.files";
 
     private final MeterRegistry registry;
     private final Map<EventType, Counter> eventsIn = new EnumMap<>(EventType.class);
@@ -121,6 +125,10 @@ public final class ScoringMetrics {
      */
     public static ScoringMetrics prometheus() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Kafka Streams 4.x reports RocksDB's deprecated number-open-files (recorded when an operator
+        // sets metrics.recording.level to DEBUG) as -1: a counter below zero, which fails the whole
+        // Prometheus scrape (KAFKA-18495).
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals(KAFKA_NUMBER_OPEN_FILES)));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         // Its notification listeners live as long as the JVM, as the registry does.

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /health}, {@code /ready} and {@code /metrics} on the JDK's own HTTP server: three small
@@ -28,6 +30,8 @@ import java.util.concurrent.Executors;
  * </ul>
  */
 public final class HttpEndpoints implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
 
     /** Prometheus' text exposition format, which every Prometheus version scrapes. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -101,7 +105,7 @@ public final class HttpEndpoints implements AutoCloseable {
             } else if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
                 response = json(404, status("ERROR", "no such endpoint; there are /health, /ready and /metrics"));
             } else {
-                response = handler.get();
+                response = answerOrError(exchange, handler);
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -113,6 +117,21 @@ public final class HttpEndpoints implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response.body());
             }
+        }
+    }
+
+    /**
+     * The handler's answer, or a 500 naming its failure: the JDK's server would close the
+     * connection without a word and log nothing a deployment sees, so a scrape that fails would
+     * look like a network fault.
+     */
+    private static Response answerOrError(HttpExchange exchange, java.util.function.Supplier<Response> handler) {
+        try {
+            return handler.get();
+        } catch (RuntimeException e) {
+            String path = exchange.getRequestURI().getPath();
+            LOG.warn("{} failed", path, e);
+            return json(500, status("ERROR", path + " failed: " + e));
         }
     }
 

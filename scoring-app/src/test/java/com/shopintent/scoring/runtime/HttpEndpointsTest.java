@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.metrics.ScoringMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -78,6 +79,32 @@ class HttpEndpointsTest {
                 .contains("scoring_ready 0.0")
                 .contains("jvm_memory_used_bytes")
                 .contains("process_cpu_usage");
+    }
+
+    @Test
+    void shouldLeaveOutKafkaStreamsNegativeOpenFilesCountWhichPrometheusRefuses() throws Exception {
+        // What Kafka Streams 4.x reports for RocksDB's number-open-files at the DEBUG recording level.
+        FunctionCounter.builder(ScoringMetrics.KAFKA_NUMBER_OPEN_FILES, this, any -> -1).tag("rocksdb.state.id", "sessions")
+                .register(metrics.registry());
+
+        HttpResponse<String> scrape = get("/metrics");
+
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("jvm_memory_used_bytes").doesNotContain("number_open_files");
+    }
+
+    @Test
+    void shouldAnswerAFailedScrapeWith500AndItsCause() throws Exception {
+        FunctionCounter.builder("some.broken.total", this, any -> -2).register(metrics.registry());
+
+        HttpResponse<String> scrape = get("/metrics");
+
+        assertThat(scrape.statusCode()).isEqualTo(500);
+        JsonNode body = Json.MAPPER.readTree(scrape.body());
+        assertThat(body.get("status").asText()).isEqualTo("ERROR");
+        assertThat(body.get("reason").asText()).startsWith("/metrics failed: ").contains("counters cannot have a negative value");
+        // The other endpoints still answer.
+        assertThat(get("/health").statusCode()).isEqualTo(200);
     }
 
     @Test
