@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Everything one {@code ./scoring bench} run measured, and how it is written: {@code
@@ -44,11 +45,20 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(LoadReport.Latency.NONE, LoadReport.Latency.NONE);
 
     /**
-     * One variant draining the backlog once: the timed part, and the warm-up before it (0 events
-     * and NaN events/s without one).
+     * One variant draining the backlog once: the timed part with the CPU time it took an event, and
+     * the warm-up before it (0 events and NaN events/s without one).
      */
     record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond,
-                    long warmUpEvents, double warmUpSeconds, double warmUpEventsPerSecond) {
+                    long warmUpEvents, double warmUpSeconds, double warmUpEventsPerSecond,
+                    double cpuMicrosPerEvent, double brokerCpuMicrosPerEvent) {
+
+        /**
+         * Events per second of CPU, the variant's process and the broker together (NaN when the broker
+         * runs elsewhere): what the drain would reach if CPU were all it waited for.
+         */
+        double eventsPerCpuSecond() {
+            return 1e6 / (cpuMicrosPerEvent + brokerCpuMicrosPerEvent);
+        }
     }
 
     /**
@@ -67,22 +77,30 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     }
 
     List<Double> rates(String variant) {
-        return drains.stream().filter(d -> d.variant().equals(variant)).map(DrainRun::eventsPerSecond).toList();
+        return values(variant, DrainRun::eventsPerSecond);
     }
 
     /** The rates of the warm-ups: a new process's first minute, the JIT still compiling. */
     List<Double> warmUpRates(String variant) {
-        return drains.stream().filter(d -> d.variant().equals(variant)).map(DrainRun::warmUpEventsPerSecond).toList();
+        return values(variant, DrainRun::warmUpEventsPerSecond);
+    }
+
+    List<Double> values(String variant, ToDoubleFunction<DrainRun> value) {
+        return drains.stream().filter(d -> d.variant().equals(variant)).map(value::applyAsDouble).toList();
     }
 
     double median(String variant) {
         return median(rates(variant));
     }
 
-    /** Ratio of two variants run by run (the runs alternate, so each pair saw the same machine). */
+    /** Ratio of two variants' rates run by run (the runs alternate, so each pair saw the same machine). */
     List<Double> ratios(String numerator, String denominator) {
-        List<Double> top = rates(numerator);
-        List<Double> bottom = rates(denominator);
+        return ratios(numerator, denominator, DrainRun::eventsPerSecond);
+    }
+
+    List<Double> ratios(String numerator, String denominator, ToDoubleFunction<DrainRun> value) {
+        List<Double> top = values(numerator, value);
+        List<Double> bottom = values(denominator, value);
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
             out.add(top.get(i) / bottom.get(i));
@@ -125,6 +143,13 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("passthrough_warm_up_eps", median(warmUpRates(PASSTHROUGH)));
         out.put("pipeline_warm_up_eps", median(warmUpRates(PIPELINE)));
         out.put("naive_warm_up_eps", median(warmUpRates(NAIVE)));
+        out.put("passthrough_cpu_us_per_event", median(values(PASSTHROUGH, DrainRun::cpuMicrosPerEvent)));
+        out.put("pipeline_cpu_us_per_event", median(values(PIPELINE, DrainRun::cpuMicrosPerEvent)));
+        out.put("naive_cpu_us_per_event", median(values(NAIVE, DrainRun::cpuMicrosPerEvent)));
+        out.put("passthrough_broker_cpu_us_per_event", median(values(PASSTHROUGH, DrainRun::brokerCpuMicrosPerEvent)));
+        out.put("pipeline_broker_cpu_us_per_event", median(values(PIPELINE, DrainRun::brokerCpuMicrosPerEvent)));
+        out.put("naive_broker_cpu_us_per_event", median(values(NAIVE, DrainRun::brokerCpuMicrosPerEvent)));
+        out.put("ratio_pipeline_vs_passthrough_by_cpu", median(ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond)));
         out.put("latency_eos_p99_ms", latencyP99(EXACTLY_ONCE));
         out.put("latency_alos_p99_ms", latencyP99(AT_LEAST_ONCE));
         out.put("latency_eos_send_to_scored_p99_ms", split(EXACTLY_ONCE).sendToScored().p99());
@@ -145,6 +170,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("settings", settings);
         out.put("ratios_pipeline_vs_passthrough", ratios(PIPELINE, PASSTHROUGH));
         out.put("ratios_pipeline_vs_naive", ratios(PIPELINE, NAIVE));
+        out.put("ratios_pipeline_vs_passthrough_by_cpu", ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond));
         out.put("drains", drains);
         out.put("latency", latency);
         out.put("starts", starts);
@@ -181,18 +207,24 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
 
         md.append("\n## Throughput (drain of the same backlog, runs alternating A B C)\n\n");
         md.append("Each process drains the warm-up events first, untimed, then the timed backlog: the rate of a running "
-                + "instance. The warm-up's own rate, a new process's while the JIT compiles, is in the last column.\n\n");
-        md.append("| variant | events/s, median | min | max | runs | warm-up events/s, median |\n|---|---:|---:|---:|---|---:|\n");
+                + "instance. The warm-up's own rate, a new process's while the JIT compiles, is in the warm-up column. "
+                + "CPU is the time (every thread) the variant's process and the broker used in the timed part, an event: "
+                + "unlike a rate, it leaves out time lost to waiting for a core.\n\n");
+        md.append("| variant | events/s, median | min | max | runs | warm-up events/s, median | CPU µs an event, median | broker CPU µs an event, median |\n"
+                + "|---|---:|---:|---:|---|---:|---:|---:|\n");
         for (String variant : List.of(PASSTHROUGH, PIPELINE, NAIVE)) {
             List<Double> rates = rates(variant);
-            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %,.0f |%n", variant, median(rates),
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %,.0f | %.1f | %.1f |%n", variant, median(rates),
                     rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), list(rates, "%,.0f"),
-                    median(warmUpRates(variant))));
+                    median(warmUpRates(variant)), median(values(variant, DrainRun::cpuMicrosPerEvent)),
+                    median(values(variant, DrainRun::brokerCpuMicrosPerEvent))));
         }
-        md.append(String.format(Locale.ROOT, "%n| ratio | median | run by run |%n|---|---:|---|%n| B/A | %.2f | %s |%n| B/C | %.1f | %s |%n",
+        List<Double> byCpu = ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond);
+        md.append(String.format(Locale.ROOT, "%n| ratio | median | run by run |%n|---|---:|---|%n| B/A | %.2f | %s |%n| B/C | %.1f | %s |%n"
+                        + "| B/A by CPU an event (process and broker) | %.2f | %s |%n",
                 median(ratios(PIPELINE, PASSTHROUGH)), list(ratios(PIPELINE, PASSTHROUGH), "%.2f"),
-                median(ratios(PIPELINE, NAIVE)), list(ratios(PIPELINE, NAIVE), "%.1f")));
+                median(ratios(PIPELINE, NAIVE)), list(ratios(PIPELINE, NAIVE), "%.1f"), median(byCpu), list(byCpu, "%.2f")));
         md.append("\n![throughput](benchmarks-throughput.png)\n");
 
         md.append("\n## End-to-end latency, open loop\n\n");

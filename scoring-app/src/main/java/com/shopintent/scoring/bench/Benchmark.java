@@ -78,14 +78,16 @@ public final class Benchmark {
     private final Path work;
     private final PrintWriter out;
     private final Consumer<LoadGenerator.Progress> progress;
+    private final ProcessHandle broker;
 
     /**
      * @param config the broker and the Streams settings every variant runs with
      * @param work a directory of this run's own for state directories and logs
      * @param progress live progress of the open-loop runs
+     * @param broker the broker's process when it runs here, for its CPU time; null when it runs elsewhere
      */
     public Benchmark(ScoringConfig config, Path modelDir, List<DatasetRow> rows, Settings settings, Path work, PrintWriter out,
-                     Consumer<LoadGenerator.Progress> progress) {
+                     Consumer<LoadGenerator.Progress> progress, ProcessHandle broker) {
         this.config = config;
         this.modelDir = modelDir;
         this.rows = rows;
@@ -93,6 +95,7 @@ public final class Benchmark {
         this.work = work;
         this.out = out;
         this.progress = progress;
+        this.broker = broker;
     }
 
     /** Runs everything and writes the report into {@code reportDir}. */
@@ -159,13 +162,15 @@ public final class Benchmark {
         try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
                 work.resolve(applicationId + ".log"))) {
             drain = Drain.await(admin, applicationId, end, settings.drainWarmUp(), settings.drainTimeout(), process::requireAlive,
-                    (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
+                    () -> CpuTime.of(process.handle(), broker), (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
-        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s)", drain.eventsPerSecond(),
-                drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond());
+        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s); CPU %.1f µs an event, broker %.1f",
+                drain.eventsPerSecond(), drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond(),
+                drain.cpuMicrosPerEvent(), drain.brokerCpuMicrosPerEvent());
         cleanUp(admin, applicationId);
         return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
-                drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond());
+                drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond(), drain.cpuMicrosPerEvent(),
+                drain.brokerCpuMicrosPerEvent());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -21,14 +22,25 @@ import org.apache.kafka.common.TopicPartition;
  * @param seconds length of the timed part, as polled
  * @param warmUpEvents events committed in the warm-up, from the first commit seen; 0 without one
  * @param warmUpSeconds length of the warm-up
+ * @param cpu CPU time the process under test and the broker used in the timed part
  */
-record Drain(long events, double seconds, long warmUpEvents, double warmUpSeconds) {
+record Drain(long events, double seconds, long warmUpEvents, double warmUpSeconds, CpuTime cpu) {
 
     private static final long POLL_MILLIS = 50;
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     double eventsPerSecond() {
         return events / seconds;
+    }
+
+    /** Microseconds of the process under test's CPU an event, in the timed part. */
+    double cpuMicrosPerEvent() {
+        return cpu.process() * 1e6 / events;
+    }
+
+    /** Microseconds of the broker's CPU an event, in the timed part; NaN for a broker elsewhere. */
+    double brokerCpuMicrosPerEvent() {
+        return cpu.broker() * 1e6 / events;
     }
 
     /** The warm-up's rate, the rate of a new process; NaN without a warm-up. */
@@ -41,10 +53,11 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
      *
      * @param warmUp events of the backlog, from its beginning, drained before the timed part; 0 times from the first commit
      * @param alive called at every poll; throws when the process under test has died
+     * @param cpu read at every poll: the CPU time used so far
      * @param progress every 5 s: events committed so far, and events/s since the last call (the warm-up shows here)
      */
     static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, long warmUp, Duration timeout, Runnable alive,
-                       BiConsumer<Long, Double> progress)
+                       Supplier<CpuTime> cpu, BiConsumer<Long, Double> progress)
             throws InterruptedException, ExecutionException {
         Timer timer = new Timer(end.values().stream().mapToLong(Long::longValue).sum(), warmUp);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -59,7 +72,7 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
                 lastPrint = now;
                 lastCommitted = committed;
             }
-            Drain drain = timer.observe(now, committed);
+            Drain drain = timer.observe(now, committed, cpu.get());
             if (drain != null) {
                 return drain;
             }
@@ -76,6 +89,7 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
         private long firstCommitted;
         private long timedNanos;
         private long timedCommitted;
+        private CpuTime timedCpu;
 
         /**
          * @param total events in the backlog
@@ -94,10 +108,11 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
          *
          * @param nanos when it was taken ({@link System#nanoTime()})
          * @param committed events committed in total
+         * @param cpu the CPU time used so far
          * @return the drain once everything is committed, else null
          * @throws IllegalStateException if the timed part was committed at once: too few events to time
          */
-        Drain observe(long nanos, long committed) {
+        Drain observe(long nanos, long committed, CpuTime cpu) {
             if (firstNanos == 0 && committed > 0) {
                 firstNanos = nanos;
                 firstCommitted = committed;
@@ -105,6 +120,7 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
             if (timedNanos == 0 && firstNanos != 0 && committed >= warmUp) {
                 timedNanos = nanos;
                 timedCommitted = committed;
+                timedCpu = cpu;
             }
             if (committed < total || timedNanos == 0) {
                 return null;
@@ -114,7 +130,7 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
                         + " events after the warm-up at once; too few events to time");
             }
             return new Drain(committed - timedCommitted, (nanos - timedNanos) / 1e9,
-                    timedCommitted - firstCommitted, (timedNanos - firstNanos) / 1e9);
+                    timedCommitted - firstCommitted, (timedNanos - firstNanos) / 1e9, cpu.minus(timedCpu));
         }
     }
 

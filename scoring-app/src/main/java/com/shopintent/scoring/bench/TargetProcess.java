@@ -117,6 +117,10 @@ final class TargetProcess implements AutoCloseable {
         }
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Resident set size, from /proc (Linux), in MB. */
     double rssMb() {
         try {

@@ -118,7 +118,8 @@ final class BenchCommand implements Callable<Integer> {
                     Arrays.asList(javaOptions.trim().split("\\s+")), jmhIterations, jmhTime,
                     Duration.ofSeconds(Math.max(300, (drainWarmUp + events) / 500)), startLaunches);
             ProgressPrinter printer = new ProgressPrinter(out, null);
-            new Benchmark(config, modelDir, rows, settings, work, out, printer::update).run(reportDir);
+            new Benchmark(config, modelDir, rows, settings, work, out, printer::update,
+                    broker != null ? broker.process() : null).run(reportDir);
             out.println("report written to " + reportDir.resolve("benchmarks.md"));
             out.flush();
             return 0;

@@ -235,6 +235,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return directory;
     }
 
+    /** The broker's process, as now running; null when it is not. */
+    public ProcessHandle process() {
+        Process current = current();
+        return current == null ? null : current.toHandle();
+    }
+
     /** Whether the broker process is alive (it may still be starting or stopping). */
     public boolean isRunning() {
         Process current = current();

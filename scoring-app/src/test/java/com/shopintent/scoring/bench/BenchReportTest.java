@@ -15,7 +15,7 @@ class BenchReportTest {
         for (int i = 0; i < abcRates.length; i++) {
             // Each warm-up at half the timed rate, over twice the events.
             drains.add(new BenchReport.DrainRun(variants.get(i % 3), i / 3 + 1, 1000, 1000 / abcRates[i], abcRates[i],
-                    2000, 4000 / abcRates[i], abcRates[i] / 2));
+                    2000, 4000 / abcRates[i], abcRates[i] / 2, Double.NaN, Double.NaN));
         }
         return new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
     }
@@ -39,6 +39,38 @@ class BenchReportTest {
         assertThat(report.figures()).containsEntry("pipeline_eps", 50.0).containsEntry("pipeline_warm_up_eps", 25.0)
                 .containsEntry("passthrough_warm_up_eps", 45.0).containsEntry("ratio_pipeline_vs_passthrough", 0.5);
         assertThat(report.markdown()).contains("| B pipeline | 50 | 20 | 60 | 50, 20, 60 | 25 |");
+    }
+
+    @Test
+    void shouldRatioTheCpuAnEventOfProcessAndBrokerRunByRun() {
+        // Round 2 ran on a busy host: its rates fell unevenly, the CPU each event took did not.
+        List<BenchReport.DrainRun> drains = List.of(
+                drain(BenchReport.PASSTHROUGH, 1, 100, 8, 2), drain(BenchReport.PIPELINE, 1, 50, 30, 10),
+                drain(BenchReport.PASSTHROUGH, 2, 40, 9, 1), drain(BenchReport.PIPELINE, 2, 30, 35, 5));
+        BenchReport report = new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
+
+        assertThat(report.ratios(BenchReport.PIPELINE, BenchReport.PASSTHROUGH)).containsExactly(0.5, 0.75);
+        assertThat(report.ratios(BenchReport.PIPELINE, BenchReport.PASSTHROUGH, BenchReport.DrainRun::eventsPerCpuSecond))
+                .containsExactly(0.25, 0.25);
+        assertThat(report.figures()).containsEntry("ratio_pipeline_vs_passthrough_by_cpu", 0.25)
+                .containsEntry("pipeline_cpu_us_per_event", 32.5).containsEntry("pipeline_broker_cpu_us_per_event", 7.5)
+                .containsEntry("passthrough_cpu_us_per_event", 8.5);
+        assertThat(report.markdown()).contains("| B pipeline | 40 | 30 | 50 | 50, 30 | NaN | 32.5 | 7.5 |")
+                .contains("| B/A by CPU an event (process and broker) | 0.25 | 0.25, 0.25 |");
+    }
+
+    @Test
+    void shouldLeaveTheRatioByCpuOpenWhenTheBrokerRunsElsewhere() {
+        BenchReport report = new BenchReport(Map.of(), Map.of(),
+                List.of(drain(BenchReport.PASSTHROUGH, 1, 100, 8, Double.NaN), drain(BenchReport.PIPELINE, 1, 50, 30, Double.NaN)),
+                Map.of(), null, List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("pipeline_cpu_us_per_event", 30.0)
+                .containsEntry("ratio_pipeline_vs_passthrough_by_cpu", Double.NaN);
+    }
+
+    private static BenchReport.DrainRun drain(String variant, int run, double rate, double cpuMicros, double brokerCpuMicros) {
+        return new BenchReport.DrainRun(variant, run, 1000, 1000 / rate, rate, 0, 0, Double.NaN, cpuMicros, brokerCpuMicros);
     }
 
     @Test

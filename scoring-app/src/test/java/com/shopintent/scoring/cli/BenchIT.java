@@ -66,7 +66,11 @@ class BenchIT {
             assertThat(drain.get("events").asLong()).as(drain.toString()).isPositive().isLessThanOrEqualTo(EVENTS);
             assertThat(drain.get("warmUpEvents").asLong()).as(drain.toString()).isPositive()
                     .isLessThanOrEqualTo(WARM_UP_EVENTS + EVENTS - drain.get("events").asLong());
+            // The variant's process and the broker, both started here, used CPU for the timed events.
+            assertThat(drain.get("cpuMicrosPerEvent").asDouble()).as(drain.toString()).isPositive().isFinite();
+            assertThat(drain.get("brokerCpuMicrosPerEvent").asDouble()).as(drain.toString()).isPositive().isFinite();
         }
+        assertThat(report.get("ratio_pipeline_vs_passthrough_by_cpu").asDouble()).isPositive().isFinite();
         for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
             JsonNode load = report.get("latency").get(guarantee).get("load");
             assertThat(load.get("produced").asLong()).as(guarantee).isGreaterThan(1000);
