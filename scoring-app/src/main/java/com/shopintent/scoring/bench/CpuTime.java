@@ -4,8 +4,9 @@ package com.shopintent.scoring.bench;
  * CPU time (user and system, every thread) used so far by the process under test and by the broker,
  * in seconds; NaN for a process not known here (a broker elsewhere) or gone.
  *
- * <p>CPU time an event is steadier than events/s on these shared machines: time a process waits
- * for a core, or loses to the host, counts in a rate but not in its CPU time.
+ * <p>Beside events/s it says which process the cost is in, and it leaves out the time a process
+ * waits for a core, which a rate counts. On these shared machines it still varies between runs
+ * (docs/benchmarks.md).
  */
 record CpuTime(double process, double broker) {
 
