@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -45,12 +47,18 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(LoadReport.Latency.NONE, LoadReport.Latency.NONE);
 
     /**
-     * One variant draining the backlog once: the timed part with the CPU time it took an event, and
-     * the warm-up before it (0 events and NaN events/s without one).
+     * One variant draining the backlog once: the timed part with the CPU time it took an event, the
+     * warm-up before it (0 events and NaN events/s without one), and the log entries the whole drain
+     * appended an event, by topic ({@link TopicAppends}).
      */
     record DrainRun(String variant, int run, long events, double seconds, double eventsPerSecond,
                     long warmUpEvents, double warmUpSeconds, double warmUpEventsPerSecond,
-                    double cpuMicrosPerEvent, double brokerCpuMicrosPerEvent) {
+                    double cpuMicrosPerEvent, double brokerCpuMicrosPerEvent, Map<String, Double> appendsByTopic) {
+
+        /** Log entries appended an event, every topic together. */
+        double appendsPerEvent() {
+            return appendsByTopic.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
 
         /**
          * Events per second of CPU, the variant's process and the broker together (NaN when the broker
@@ -150,6 +158,9 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("pipeline_broker_cpu_us_per_event", median(values(PIPELINE, DrainRun::brokerCpuMicrosPerEvent)));
         out.put("naive_broker_cpu_us_per_event", median(values(NAIVE, DrainRun::brokerCpuMicrosPerEvent)));
         out.put("ratio_pipeline_vs_passthrough_by_cpu", median(ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond)));
+        out.put("passthrough_log_entries_per_event", median(values(PASSTHROUGH, DrainRun::appendsPerEvent)));
+        out.put("pipeline_log_entries_per_event", median(values(PIPELINE, DrainRun::appendsPerEvent)));
+        out.put("naive_log_entries_per_event", median(values(NAIVE, DrainRun::appendsPerEvent)));
         out.put("latency_eos_p99_ms", latencyP99(EXACTLY_ONCE));
         out.put("latency_alos_p99_ms", latencyP99(AT_LEAST_ONCE));
         out.put("latency_eos_send_to_scored_p99_ms", split(EXACTLY_ONCE).sendToScored().p99());
@@ -226,6 +237,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                 median(ratios(PIPELINE, PASSTHROUGH)), list(ratios(PIPELINE, PASSTHROUGH), "%.2f"),
                 median(ratios(PIPELINE, NAIVE)), list(ratios(PIPELINE, NAIVE), "%.1f"), median(byCpu), list(byCpu, "%.2f")));
         md.append("\n![throughput](benchmarks-throughput.png)\n");
+        appendsTable(md);
 
         md.append("\n## End-to-end latency, open loop\n\n");
         md.append("| guarantee | target rate | achieved | sent | predicted | missing | duplicated | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | start to ready s | RSS after MB |\n");
@@ -272,6 +284,29 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         }
         md.append('\n');
         return md.toString();
+    }
+
+    /** Log entries appended an event by topic, each variant's median over its runs. */
+    private void appendsTable(StringBuilder md) {
+        Set<String> topics = new TreeSet<>();
+        drains.forEach(d -> topics.addAll(d.appendsByTopic().keySet()));
+        if (topics.isEmpty()) {
+            return;
+        }
+        List<String> variants = List.of(PASSTHROUGH, PIPELINE, NAIVE);
+        md.append("\nLog entries each drain made the broker append an event, by topic (records and transaction markers, "
+                + "over the whole backlog, warm-up included; median of the runs; " + TopicAppends.APPLICATION
+                + " is the variant's application id). Each is a send and an append, and in a changelog or repartition "
+                + "topic a read back too.\n\n| topic | " + String.join(" | ", variants) + " |\n|---|" + "---:|".repeat(variants.size()) + "\n");
+        for (String topic : topics) {
+            md.append("| ").append(topic);
+            variants.forEach(v -> md.append(String.format(Locale.ROOT, " | %.3f",
+                    median(values(v, d -> d.appendsByTopic().getOrDefault(topic, 0.0))))));
+            md.append(" |\n");
+        }
+        md.append("| every topic");
+        variants.forEach(v -> md.append(String.format(Locale.ROOT, " | %.3f", median(values(v, DrainRun::appendsPerEvent)))));
+        md.append(" |\n");
     }
 
     private static String row(String label, LoadReport r, String ready, String rss) {

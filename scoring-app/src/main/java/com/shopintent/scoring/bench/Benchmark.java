@@ -158,19 +158,25 @@ public final class Benchmark {
             throws InterruptedException, ExecutionException {
         String applicationId = "bench-" + variant.substring(0, 1).toLowerCase() + "-" + run;
         say("run %d, %s: draining as %s", run, variant, applicationId);
+        TopicAppends before = TopicAppends.of(admin);
         Drain drain;
         try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
                 work.resolve(applicationId + ".log"))) {
             drain = Drain.await(admin, applicationId, end, settings.drainWarmUp(), settings.drainTimeout(), process::requireAlive,
                     () -> CpuTime.of(process.handle(), broker), (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
-        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s); CPU %.1f µs an event, broker %.1f",
-                drain.eventsPerSecond(), drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond(),
-                drain.cpuMicrosPerEvent(), drain.brokerCpuMicrosPerEvent());
-        cleanUp(admin, applicationId);
-        return new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
+        // After the process has stopped: its last commit's entries count too. Over the whole backlog, warm-up included.
+        Map<String, Double> appends = TopicAppends.of(admin).perEventSince(before,
+                end.values().stream().mapToLong(Long::longValue).sum(), applicationId);
+        BenchReport.DrainRun result = new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
                 drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond(), drain.cpuMicrosPerEvent(),
-                drain.brokerCpuMicrosPerEvent());
+                drain.brokerCpuMicrosPerEvent(), appends);
+        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s); CPU %.1f µs an event, broker %.1f;"
+                        + " %.2f log entries an event",
+                drain.eventsPerSecond(), drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond(),
+                drain.cpuMicrosPerEvent(), drain.brokerCpuMicrosPerEvent(), result.appendsPerEvent());
+        cleanUp(admin, applicationId);
+        return result;
     }
 
     /**

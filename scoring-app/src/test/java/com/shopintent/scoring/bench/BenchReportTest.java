@@ -15,7 +15,7 @@ class BenchReportTest {
         for (int i = 0; i < abcRates.length; i++) {
             // Each warm-up at half the timed rate, over twice the events.
             drains.add(new BenchReport.DrainRun(variants.get(i % 3), i / 3 + 1, 1000, 1000 / abcRates[i], abcRates[i],
-                    2000, 4000 / abcRates[i], abcRates[i] / 2, Double.NaN, Double.NaN));
+                    2000, 4000 / abcRates[i], abcRates[i] / 2, Double.NaN, Double.NaN, Map.of()));
         }
         return new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
     }
@@ -70,7 +70,27 @@ class BenchReportTest {
     }
 
     private static BenchReport.DrainRun drain(String variant, int run, double rate, double cpuMicros, double brokerCpuMicros) {
-        return new BenchReport.DrainRun(variant, run, 1000, 1000 / rate, rate, 0, 0, Double.NaN, cpuMicros, brokerCpuMicros);
+        return new BenchReport.DrainRun(variant, run, 1000, 1000 / rate, rate, 0, 0, Double.NaN, cpuMicros, brokerCpuMicros, Map.of());
+    }
+
+    @Test
+    void shouldTabulateTheLogEntriesAnEventByTopicWithATopicAVariantDidNotWriteAsNone() {
+        List<BenchReport.DrainRun> drains = List.of(
+                appends(BenchReport.PASSTHROUGH, 1, Map.of("bench.out", 1.0, "__consumer_offsets", 0.01)),
+                appends(BenchReport.PIPELINE, 1, Map.of("shop.predictions", 1.0, "<application>-sessions-changelog", 0.875)),
+                appends(BenchReport.PASSTHROUGH, 2, Map.of("bench.out", 1.0, "__consumer_offsets", 0.03)),
+                appends(BenchReport.PIPELINE, 2, Map.of("shop.predictions", 1.0, "<application>-sessions-changelog", 0.625)));
+        BenchReport report = new BenchReport(Map.of(), Map.of(), drains, Map.of(), null, List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("passthrough_log_entries_per_event", 1.02)
+                .containsEntry("pipeline_log_entries_per_event", 1.75);
+        assertThat(report.markdown()).contains("| <application>-sessions-changelog | 0.000 | 0.750 | NaN |")
+                .contains("| __consumer_offsets | 0.020 | 0.000 | NaN |")
+                .contains("| every topic | 1.020 | 1.750 | NaN |");
+    }
+
+    private static BenchReport.DrainRun appends(String variant, int run, Map<String, Double> byTopic) {
+        return new BenchReport.DrainRun(variant, run, 1000, 1, 1000, 0, 0, Double.NaN, 10, 5, byTopic);
     }
 
     @Test

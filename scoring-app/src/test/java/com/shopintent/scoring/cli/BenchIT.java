@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.bench.PassThroughTopology;
 import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.topology.Topics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +71,17 @@ class BenchIT {
             // The variant's process and the broker, both started here, used CPU for the timed events.
             assertThat(drain.get("cpuMicrosPerEvent").asDouble()).as(drain.toString()).isPositive().isFinite();
             assertThat(drain.get("brokerCpuMicrosPerEvent").asDouble()).as(drain.toString()).isPositive().isFinite();
+            // Each variant writes an output record an event (a marker now and then on top), the backlog nothing.
+            JsonNode appends = drain.get("appendsByTopic");
+            String output = drain.get("variant").asText().startsWith("A") ? PassThroughTopology.OUTPUT : Topics.PREDICTIONS;
+            assertThat(appends.path(output).asDouble()).as(drain.toString()).isBetween(1.0, 1.1);
+            assertThat(appends.has(Topics.EVENTS)).as(drain.toString()).isFalse();
         }
+        // The pipeline and the naive one keep sessions, in a changelog named for the application; the pass-through none.
+        assertThat(report.get("drains").findValues("appendsByTopic")).extracting(a -> a.has("<application>-sessions-changelog"))
+                .containsExactly(false, true, true);
+        assertThat(report.get("pipeline_log_entries_per_event").asDouble())
+                .isGreaterThan(report.get("passthrough_log_entries_per_event").asDouble());
         assertThat(report.get("ratio_pipeline_vs_passthrough_by_cpu").asDouble()).isPositive().isFinite();
         for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
             JsonNode load = report.get("latency").get(guarantee).get("load");
