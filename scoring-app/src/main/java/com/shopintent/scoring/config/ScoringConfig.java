@@ -85,6 +85,17 @@ public final class ScoringConfig {
             "an ISO-8601 duration from PT0S to PT1H (how long a 1-minute insight window waits for late events)",
             text -> duration(text, Duration.ZERO, Duration.ofHours(1)));
     /**
+     * The insight windows' tasks apart from the sessions': an event's share of their work is one
+     * record of 17 bytes and a cached window update, and each partition costs every exactly-once
+     * commit of every instance (its repartition batches, its stores' caches and changelogs). Two
+     * instead of shop.events' twelve took a fifth to a third off the pipeline's CPU an event
+     * (docs/benchmarks.md). Kafka Streams refuses to start on internal topics of another count.
+     */
+    public static final Setting<Integer> INSIGHT_PARTITIONS = Setting.of("SCORING_INSIGHT_PARTITIONS", "2",
+            "an integer from 1 to 1000 (partitions of the insight windows' internal topics, so at most that many "
+                    + "instances do their work; fixed for an application id: see docs/OPERATIONS.md)",
+            text -> intIn(text, 1, 1000));
+    /**
      * Kafka 4 brokers refuse records timestamped more than an hour ahead of their clock
      * ({@code log.message.timestamp.after.max.ms}), and outputs carry their event's time: an event
      * further ahead would fail its prediction's write, stop the application and stop it again after
@@ -164,7 +175,7 @@ public final class ScoringConfig {
             KAFKA_SASL_PASSWORD, KAFKA_TLS_CA, APPLICATION_ID, MODEL_DIR, MODEL_WATCH_DIR, STATE_DIR,
             PROCESSING_GUARANTEE, NUM_STREAM_THREADS, COMMIT_INTERVAL, STATE_STORE, ROCKSDB_MEMORY_MB, INSTANCE_ID, STANDBY_REPLICAS,
             PARTITIONS, REPLICATION_FACTOR, SESSION_TIMEOUT, EXPIRY_INTERVAL, SPECIAL_DAYS, MAX_EVENT_BYTES, MAX_EVENT_AHEAD,
-            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
+            HIGH_INTENT_THRESHOLD, INSIGHTS_GRACE, INSIGHT_PARTITIONS, HTTP_PORT, LOG_FORMAT, LOG_LEVEL, CACHE, CACHE_SIZE, CACHE_TTL, REDIS_URI, REDIS_TLS_CA, REDIS_CLUSTER,
             REDIS_TIMEOUT);
 
     /**

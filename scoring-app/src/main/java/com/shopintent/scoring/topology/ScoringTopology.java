@@ -126,12 +126,15 @@ public final class ScoringTopology {
 
     /**
      * One final record per shop and 1-minute event-time window, after the grace period: a repartition
-     * by shop, a windowed aggregate of counters, and suppression until the window closes.
+     * by shop into {@link ScoringConfig#INSIGHT_PARTITIONS} partitions, a windowed aggregate of
+     * counters, and suppression until the window closes.
      */
     private static void insights(KStream<String, SessionOutput.Prediction> predictions, ScoringConfig config) {
         predictions
                 .process(KeyByShop::new, Named.as("key-by-shop"))
-                .groupByKey(Grouped.with(Stores.PREDICTIONS_BY_SHOP, Serdes.String(), InsightInput.serde()))
+                .repartition(Repartitioned.with(Serdes.String(), InsightInput.serde()).withName(Stores.PREDICTIONS_BY_SHOP)
+                        .withNumberOfPartitions(config.get(ScoringConfig.INSIGHT_PARTITIONS)))
+                .groupByKey(Grouped.with(Serdes.String(), InsightInput.serde()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(INSIGHT_WINDOW, config.get(ScoringConfig.INSIGHTS_GRACE)))
                 .aggregate(() -> ShopInsight.EMPTY, (shop, in, total) -> total.add(in), Named.as("insights-aggregate"),
                         // In memory whatever the session store's type: a few windows per shop, small, and

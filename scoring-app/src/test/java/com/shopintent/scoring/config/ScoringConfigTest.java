@@ -42,6 +42,14 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldGiveTheInsightWindowsTwoPartitionsWhateverShopEventsHas() {
+        assertThat(ScoringConfig.from(Map.of("SCORING_PARTITIONS", "12")).get(ScoringConfig.INSIGHT_PARTITIONS)).isEqualTo(2);
+        assertThat(ScoringConfig.from(Map.of("SCORING_INSIGHT_PARTITIONS", "12")).get(ScoringConfig.INSIGHT_PARTITIONS)).isEqualTo(12);
+        assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_INSIGHT_PARTITIONS", "0")))
+                .hasMessageContaining("SCORING_INSIGHT_PARTITIONS").hasMessageContaining("an integer from 1 to 1000");
+    }
+
+    @Test
     void shouldReadTypedSettingsFromTheEnvironmentAndIgnoreOtherVariables() {
         ScoringConfig config = ScoringConfig.from(Map.of("SCORING_SESSION_TIMEOUT", "PT10M", "PATH", "/bin",
                 "SCORING_PROCESSING_GUARANTEE", "at_least_once"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
+import com.shopintent.scoring.config.ScoringConfig;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.events.RejectReason;
 import com.shopintent.scoring.metrics.ScoringMetrics;
@@ -13,6 +14,7 @@ import com.shopintent.scoring.model.ScoringModel;
 import com.shopintent.scoring.replay.ReplayRecord;
 import com.shopintent.scoring.topology.DeadLetterHeaders;
 import com.shopintent.scoring.topology.ScoringTopology;
+import com.shopintent.scoring.topology.Stores;
 import com.shopintent.scoring.topology.Topics;
 import com.shopintent.scoring.topology.TraceContext;
 import io.micrometer.core.instrument.Counter;
@@ -28,10 +30,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -107,6 +113,21 @@ class ScoringPipelineIT {
                         .isEqualTo(Records.field(record.value(), "sessionId")));
         assertThat(readDeadLetters()).as("dead letters of valid sessions (duplicate-event, session-closed)").isEmpty();
         assertInsightsCountNoEventTwice(replay, context);
+        // The insight windows' internal topics have a count of their own; the sessions' changelog that of shop.events.
+        String prefix = BrokerTestBed.APPLICATION_ID + "-";
+        assertThat(partitions(prefix + Stores.PREDICTIONS_BY_SHOP + "-repartition", prefix + Stores.INSIGHTS + "-changelog",
+                prefix + Stores.SESSIONS + "-changelog")).containsExactly(
+                ScoringConfig.defaults().get(ScoringConfig.INSIGHT_PARTITIONS), ScoringConfig.defaults().get(ScoringConfig.INSIGHT_PARTITIONS),
+                BrokerTestBed.PARTITIONS);
+    }
+
+    private List<Integer> partitions(String... topics) {
+        try {
+            Map<String, TopicDescription> described = bed.admin().describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS);
+            return Stream.of(topics).map(topic -> described.get(topic).partitions().size()).toList();
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot describe " + List.of(topics), e);
+        }
     }
 
     /**
