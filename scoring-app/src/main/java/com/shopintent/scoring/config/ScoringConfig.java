@@ -86,10 +86,10 @@ public final class ScoringConfig {
             text -> duration(text, Duration.ZERO, Duration.ofHours(1)));
     /**
      * The insight windows' tasks apart from the sessions': an event's share of their work is one
-     * record of 17 bytes and a cached window update, and each partition costs every exactly-once
-     * commit of every instance (its repartition batches, its stores' caches and changelogs). Two
-     * instead of shop.events' twelve took a fifth to a third off the pipeline's CPU an event
-     * (docs/benchmarks.md). Kafka Streams refuses to start on internal topics of another count.
+     * record of 17 bytes and a cached window update, and their cost was found to go with their
+     * partitions rather than their records: two instead of shop.events' twelve took an eighth to
+     * a third off the pipeline's CPU an event (docs/benchmarks.md). As many as the stream threads:
+     * one was slower. Kafka Streams refuses to start on internal topics of another count.
      */
     public static final Setting<Integer> INSIGHT_PARTITIONS = Setting.of("SCORING_INSIGHT_PARTITIONS", "2",
             "an integer from 1 to 1000 (partitions of the insight windows' internal topics, so at most that many "
