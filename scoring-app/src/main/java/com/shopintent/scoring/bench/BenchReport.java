@@ -296,8 +296,8 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         List<String> variants = List.of(PASSTHROUGH, PIPELINE, NAIVE);
         md.append("\nLog entries each drain made the broker append an event, by topic (records and transaction markers, "
                 + "over the whole backlog, warm-up included; median of the runs; " + TopicAppends.APPLICATION
-                + " is the variant's application id). Each is a send and an append, and in a changelog or repartition "
-                + "topic a read back too.\n\n| topic | " + String.join(" | ", variants) + " |\n|---|" + "---:|".repeat(variants.size()) + "\n");
+                + " is the variant's application id). Each is a send and an append, and in a repartition topic a read "
+                + "back too.\n\n| topic | " + String.join(" | ", variants) + " |\n|---|" + "---:|".repeat(variants.size()) + "\n");
         for (String topic : topics) {
             md.append("| ").append(topic);
             variants.forEach(v -> md.append(String.format(Locale.ROOT, " | %.3f",

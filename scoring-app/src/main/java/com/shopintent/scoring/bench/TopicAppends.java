@@ -15,8 +15,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * The end offsets of every topic on the broker, the internal ones included, summed over each
  * topic's partitions: two snapshots say how many log entries a drain made each topic append.
  * An entry is a record or a transaction marker (markers take an offset too), and each costs a
- * send, a broker append and, in a changelog or repartition topic, a read back: a variant's cost
- * an event that the rates alone do not explain.
+ * send, a broker append and, in a repartition topic, a read back: a variant's cost an event that
+ * the rates alone do not explain.
  *
  * @param endOffsets by topic, summed over its partitions
  */
