@@ -193,6 +193,17 @@ public final class ScoringConfig {
      */
     static final int GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS = 100;
 
+    /**
+     * The largest batch Kafka Streams' producers build for a partition under exactly-once (Kafka's
+     * default: 16 KB). There a reader sees no output before the commit, so batching up to it costs no
+     * latency; within a 100 ms commit a partition of shop.predictions gathers far more than 16 KB,
+     * and each batch is a part of a request, a broker append (a write to the log) and a wake-up of
+     * the producer's I/O thread. In drains, 256 KB batches halved the broker's CPU an event and took
+     * a sixth to a quarter off the pipeline's own (docs/benchmarks.md). Under at-least-once a batch
+     * is sent when it fills or lingers, and readers see it then: Kafka's default stays.
+     */
+    static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
     /** Read by the ./scoring launcher, not by the application: accepted, not settings. */
     static final List<String> LAUNCHER_VARIABLES = List.of("SCORING_JAVA_OPTS");
     static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
@@ -421,6 +432,9 @@ public final class ScoringConfig {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, get(STANDBY_REPLICAS));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, get(REPLICATION_FACTOR));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+        if (get(PROCESSING_GUARANTEE).equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+        }
         props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS);
         if (get(INSTANCE_ID) != null) {
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), get(INSTANCE_ID));

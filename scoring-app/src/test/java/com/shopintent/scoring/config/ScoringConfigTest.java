@@ -81,6 +81,20 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldGiveTheStreamsProducersLargerBatchesUnderExactlyOnceUnlessAKafkaPropertySetsThem() {
+        assertThat(producerConfig(Map.of()).get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo(256 * 1024);
+        assertThat(producerConfig(Map.of("SCORING_KAFKA_PRODUCER_BATCH_SIZE", "65536")).get(ProducerConfig.BATCH_SIZE_CONFIG))
+                .isEqualTo("65536");
+        // At-least-once readers see a batch when it is sent: Kafka's default, for latency.
+        assertThat(producerConfig(Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once"))).doesNotContainKey(ProducerConfig.BATCH_SIZE_CONFIG);
+    }
+
+    /** What Kafka Streams hands its producers, after its own producer defaults are applied. */
+    private static Map<String, Object> producerConfig(Map<String, String> env) {
+        return new StreamsConfig(ScoringConfig.from(env).streamsProperties()).getProducerConfigs("client");
+    }
+
+    @Test
     void shouldNameTheSettingAndTheAllowedValuesWhenAValueIsWrong() {
         assertThatThrownBy(() -> ScoringConfig.from(Map.of("SCORING_PROCESSING_GUARANTEE", "exactly_once")))
                 .isInstanceOf(ConfigException.class)
