@@ -199,8 +199,9 @@ public final class ScoringConfig {
      * latency; within a 100 ms commit a partition of shop.predictions gathers far more than 16 KB,
      * and each batch is a part of a request, a broker append (a write to the log) and a wake-up of
      * the producer's I/O thread. In drains, 256 KB batches halved the broker's CPU an event for the
-     * pipeline and took 17-30 % off the CPU an event of both together (docs/benchmarks.md). Under at-least-once a batch
-     * is sent when it fills or lingers, and readers see it then: Kafka's default stays.
+     * pipeline and took 17-30 % off the CPU an event of both together (docs/benchmarks.md). Under
+     * at-least-once a batch is sent when it fills or lingers, and readers see it then: Kafka's
+     * default stays.
      */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
