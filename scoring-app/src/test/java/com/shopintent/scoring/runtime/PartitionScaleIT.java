@@ -96,13 +96,17 @@ class PartitionScaleIT {
      * Kafka Streams 4.1.1 goes on until its next rebalance, which the growth of a subscribed topic causes once
      * the group leader's consumer refreshes its metadata ({@code metadata.max.age.ms}: 5 minutes by default,
      * measured 294.7 s; 5 s here). Its assignor then finds the internal topics at the old count and the stream
-     * thread fails, so the application stops in ERROR and /health says why.
+     * thread fails, so the application stops in ERROR and /health says why. The other stream thread reaches the
+     * same error only when its rebalance ends, which waits for the failed thread's member to time out (Kafka
+     * Streams' consumers do not leave the group when they close): {@code session.timeout.ms}, 45 s by default,
+     * 10 s here.
      */
     @Test
     void shouldStopWithAClearErrorWhenInputPartitionsGrowUnderARunningApplication() throws Exception {
         Records.Replay replay = Records.replay(BrokerTestBed.rows(20, 5), Instant.now());
         Records.send(bed.bootstrapServers(), replay.pageStatsRecords());
-        ScoringApp app = startApp(bed.config("instance-1").with(Map.of("SCORING_KAFKA_METADATA_MAX_AGE_MS", "5000")));
+        ScoringApp app = startApp(bed.config("instance-1").with(Map.of("SCORING_KAFKA_METADATA_MAX_AGE_MS", "5000",
+                "SCORING_KAFKA_SESSION_TIMEOUT_MS", "10000")));
         Records.send(bed.bootstrapServers(), replay.eventRecords());
         Records.Reader predictions = bed.reader(Topics.PREDICTIONS);
         Supplier<String> context = () -> "application " + app.state() + ", failure " + app.failure();

@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,7 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each session's training example must hold the row's features, and the prediction for its
  * {@code session_end} must be the offline score of the row, with the prediction cache off and on
  * (a cache never changes a score).
+ *
+ * <p>The two cases run side by side: each is one thread's work for the best part of a minute (the driver
+ * processes and commits every record in the caller's thread).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ReplayParityTest {
 
     @ParameterizedTest(name = "cache {0}")
@@ -34,7 +40,10 @@ class ReplayParityTest {
         SessionReplayer replayer = new SessionReplayer(SpecialDayCalendar.defaults());
         Map<String, DatasetRow> rowBySession = new HashMap<>();
         Map<String, Double> offlineScore = new HashMap<>();
+        Map<String, Long> outcomes = new HashMap<>();
         long events = 0;
+        long predictions = 0;
+        int endings = 0;
         try (TopologyFixture fixture = new TopologyFixture(Map.of("SCORING_STATE_STORE", "in_memory", "SCORING_CACHE", cache))) {
             for (DatasetRow row : rows) {
                 for (ReplayRecord stats : replayer.pageStats(row, "shop-0001")) {
@@ -42,12 +51,26 @@ class ReplayParityTest {
                 }
             }
             for (DatasetRow row : rows) {
-                rowBySession.put(SessionReplayer.sessionId(row.row()), row);
-                offlineScore.put(SessionReplayer.sessionId(row.row()), fixture.model.score(row.features()));
+                String session = SessionReplayer.sessionId(row.row());
+                rowBySession.put(session, row);
+                offlineScore.put(session, fixture.model.score(row.features()));
                 List<KeyValue<byte[], byte[]>> batch = replayer.events(row, "shop-0001").stream()
                         .map(r -> KeyValue.pair(r.key().getBytes(StandardCharsets.UTF_8), r.value())).toList();
                 events += batch.size();
                 fixture.events.pipeKeyValueList(batch);
+                // Read as they come rather than all at the end: the driver would hold every prediction of the data set.
+                while (!fixture.predictions.isEmpty()) {
+                    JsonNode prediction = TopologyFixture.json(fixture.predictions.readValue());
+                    predictions++;
+                    outcomes.merge(prediction.get("cache").asText(), 1L, Long::sum);
+                    if (prediction.get("eventType").asText().equals("session_end")) {
+                        endings++;
+                        String ended = prediction.get("sessionId").asText();
+                        assertThat(prediction.get("purchaseProbability").asDouble())
+                                .as("session_end score of %s", ended)
+                                .isCloseTo(offlineScore.get(ended), within(1e-6));
+                    }
+                }
             }
 
             List<JsonNode> examples = fixture.readTrainingExamples();
@@ -60,21 +83,9 @@ class ReplayParityTest {
                         .isCloseTo(offlineScore.get(example.get("sessionId").asText()), within(1e-6));
             }
             assertThat(fixture.readDeadLetters()).isEmpty();
-            List<JsonNode> predictions = fixture.readPredictions();
-            assertThat(predictions).hasSize((int) events);
-            int endings = 0;
-            for (JsonNode prediction : predictions) {
-                if (prediction.get("eventType").asText().equals("session_end")) {
-                    endings++;
-                    String session = prediction.get("sessionId").asText();
-                    assertThat(prediction.get("purchaseProbability").asDouble())
-                            .as("session_end score of %s", session)
-                            .isCloseTo(offlineScore.get(session), within(1e-6));
-                }
-            }
+            assertThat(fixture.predictions.isEmpty()).isTrue();
+            assertThat(predictions).isEqualTo(events);
             assertThat(endings).isEqualTo(rows.size());
-            Map<String, Long> outcomes = predictions.stream().collect(java.util.stream.Collectors.groupingBy(
-                    p -> p.get("cache").asText(), java.util.stream.Collectors.counting()));
             if (cache.equals("off")) {
                 assertThat(outcomes).containsOnlyKeys("off");
             } else {
@@ -82,7 +93,6 @@ class ReplayParityTest {
                 assertThat(outcomes).containsOnlyKeys("miss", "hit-local");
                 assertThat(outcomes.get("hit-local")).isPositive();
             }
-
         }
     }
 
