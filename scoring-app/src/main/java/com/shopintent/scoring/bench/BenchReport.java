@@ -71,9 +71,15 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
 
     /**
      * One open-loop run: the load generator's report (the measured part's, with the warm-up's before
-     * it), the start-to-ready time and the memory after it.
+     * it), the start-to-ready time, the memory after it, and the stream threads' commits over the
+     * measured part (null when the pipeline's meters could not be read).
      */
-    record LatencyRun(LoadReport load, double startToReadySeconds, double rssMbAfter) {
+    record LatencyRun(LoadReport load, double startToReadySeconds, double rssMbAfter, CommitCost commit) {
+
+        /** What an average commit waited for, every call together; NaN when not measured. */
+        double commitMs() {
+            return commit == null ? Double.NaN : commit.flushMs() + commit.sendOffsetsMs() + commit.commitTransactionMs();
+        }
     }
 
     /**
@@ -167,6 +173,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         out.put("latency_eos_scored_to_read_p99_ms", split(EXACTLY_ONCE).scoredToRead().p99());
         out.put("latency_alos_send_to_scored_p99_ms", split(AT_LEAST_ONCE).sendToScored().p99());
         out.put("latency_alos_scored_to_read_p99_ms", split(AT_LEAST_ONCE).scoredToRead().p99());
+        out.put("latency_eos_commit_ms", latency.containsKey(EXACTLY_ONCE) ? latency.get(EXACTLY_ONCE).commitMs() : Double.NaN);
         out.put("scorer_us_per_row", scorerMicros("scorerSingleRow", TARGET_MODEL));
         out.put("xgboost4j_single_row_us", scorerMicros("xgboost4jSingleRow", TARGET_MODEL));
         out.put("xgboost4j_batch_1000_us_per_row", scorerMicros("xgboost4jBatchPerRow", TARGET_MODEL));
@@ -268,6 +275,19 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
             LoadReport.Latency toRead = split(guarantee).scoredToRead();
             md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", guarantee, toScored.p50(),
                     toScored.p95(), toScored.p99(), toRead.p50(), toRead.p95(), toRead.p99()));
+        });
+        md.append("\nThe stream threads' commits in the measured minutes, from the pipeline's meters (Kafka Streams' and "
+                + "its producers', read every 5 s): commits a second a thread, and what an average commit waited for in "
+                + "each of the producer's calls, ms. A prediction is read after the commit that follows it (exactly-once), "
+                + "so the commit's duration adds to the commit interval. Under exactly-once the pipeline leaves the flush to "
+                + "the transaction's commit (docs/DESIGN.md).\n\n"
+                + "| guarantee | commits a second a thread | flush ms | offsets to the transaction ms | transaction commit ms | commit ms, all |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
+        latency.forEach((guarantee, run) -> {
+            CommitCost c = run.commit();
+            md.append(c == null ? "| " + guarantee + " | not measured | | | | |\n"
+                    : String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n", guarantee, c.commitsPerSecond(),
+                            c.flushMs(), c.sendOffsetsMs(), c.commitTransactionMs(), run.commitMs()));
         });
         md.append("\n![latency](benchmarks-latency.png)\n");
         if (!rssSamples.isEmpty()) {

@@ -70,6 +70,8 @@ public final class Benchmark {
     private static final int SHOPS = 500;
     private static final double SPEED_UP = 60;
     private static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+    /** How often a latency run reads the pipeline's commit meters, as often as a Prometheus server scraping it would. */
+    private static final Duration COMMIT_SAMPLE_EVERY = Duration.ofSeconds(5);
 
     private final ScoringConfig config;
     private final Path modelDir;
@@ -224,8 +226,19 @@ public final class Benchmark {
             double ready = process.awaitReady(port, TargetProcess.READY_TIMEOUT);
             say("  ready %.2f s after its launch; %,.0f events/s, open loop: a warm-up of at least %d s, until caught up, then %d s measured",
                     ready, settings.rate(), settings.warmUp().toSeconds(), settings.latencyDuration().toSeconds());
-            LoadReport load = loadGenerator(settings.latencyDuration(), settings.warmUp()).run(progress, Duration.ofSeconds(5));
+            List<CommitCost.Totals> commits = new ArrayList<>();
+            Thread sampler = commitSampler(port, commits);
+            LoadReport load;
+            try {
+                load = loadGenerator(settings.latencyDuration(), settings.warmUp()).run(progress, Duration.ofSeconds(5));
+            } finally {
+                sampler.interrupt();
+                sampler.join();
+            }
             process.requireAlive();
+            CommitCost.Totals.read(port).ifPresent(commits::add);
+            // The last reading comes once every prediction was read back, a second or so after the measured part's last send.
+            CommitCost commit = CommitCost.ofLast(commits, load.durationSeconds()).orElse(null);
             double rssAfter = process.rssMb();
             if (load.warmUp() != null) {
                 say("  warm-up: %.0f s, p50 %.1f ms, p99 %.1f ms", load.warmUp().durationSeconds(), load.warmUp().latencyMs().p50(),
@@ -233,11 +246,31 @@ public final class Benchmark {
             }
             say("  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms; RSS %.0f MB", load.latencyMs().p50(), load.latencyMs().p99(),
                     load.latencyMs().p999(), rssAfter);
+            if (commit != null) {
+                say("  commits: %.1f a second a thread; a commit waited %.1f ms in the flush, %.1f sending the offsets, %.1f committing",
+                        commit.commitsPerSecond(), commit.flushMs(), commit.sendOffsetsMs(), commit.commitTransactionMs());
+            }
             if (!soak.isZero()) {
                 soak(process, soak, rss);
             }
-            return new BenchReport.LatencyRun(load, ready, rssAfter);
+            return new BenchReport.LatencyRun(load, ready, rssAfter, commit);
         }
+    }
+
+    /** Reads the pipeline's commit meters every {@link #COMMIT_SAMPLE_EVERY} into {@code totals} until interrupted. */
+    private static Thread commitSampler(int port, List<CommitCost.Totals> totals) {
+        Thread sampler = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    CommitCost.Totals.read(port).ifPresent(totals::add);
+                    Thread.sleep(COMMIT_SAMPLE_EVERY.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-commit-sampler");
+        sampler.start();
+        return sampler;
     }
 
     /** Keeps the load on for {@code soak}, sampling the process's memory as it goes. */

@@ -443,6 +443,7 @@ public final class ScoringConfig {
         // Only shop.page-stats has a deserializer that can fail; a bad stats record is logged and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, StreamsClientSupplier.class);
         props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, get(ROCKSDB_MEMORY_MB) * 1024L * 1024L);
         if (get(STATE_DIR) != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, get(STATE_DIR).toString());

@@ -3,6 +3,7 @@ package com.shopintent.scoring.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.shopintent.scoring.loadgen.LoadReport;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -143,7 +144,7 @@ class BenchReportTest {
                 new LoadReport.Latency(2000, 9000, 11000, 12000, 12500), split, null);
         LoadReport load = new LoadReport(10_000, 60, 600_000, 0, 0, 600_000, 0, 0, 0, 1000, 10_000, false, 3, whole, split, warmUp);
         BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(),
-                Map.of(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, 4.8, 500)), null, List.of(), List.of());
+                Map.of(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, 4.8, 500, null)), null, List.of(), List.of());
 
         assertThat(report.figures()).containsEntry("latency_eos_p99_ms", 900.0)
                 .containsEntry("latency_eos_send_to_scored_p99_ms", 800.0).containsEntry("latency_eos_scored_to_read_p99_ms", 140.0);
@@ -151,5 +152,19 @@ class BenchReportTest {
         assertThat(report.markdown()).contains("| exactly_once_v2 | 10.0 | 200.0 | 800.0 | 105.0 | 120.0 | 140.0 |")
                 // The warm-up has its own row, before the measured part's, and its figures are not the measured part's.
                 .contains("| exactly_once_v2, warm-up after start | 10,000 | 10,000 | 1,500,000 | 1,499,990 | 10 | 0 | 2000.0 | 9000.0 | 11000.0 |");
+    }
+
+    @Test
+    void shouldReportWhatAnAverageCommitWaitedForUnderEachGuarantee() {
+        LoadReport.Latency latency = new LoadReport.Latency(120, 300, 900, 1200, 1500);
+        LoadReport load = new LoadReport(10_000, 60, 600_000, 0, 0, 600_000, 0, 0, 0, 1000, 10_000, false, 3, latency, null, null);
+        Map<String, BenchReport.LatencyRun> runs = new LinkedHashMap<>();
+        runs.put(BenchReport.EXACTLY_ONCE, new BenchReport.LatencyRun(load, 4.8, 500, new CommitCost(7.1, 0.5, 8.0, 11.0)));
+        runs.put(BenchReport.AT_LEAST_ONCE, new BenchReport.LatencyRun(load, 4.9, 490, null));
+        BenchReport report = new BenchReport(Map.of(), Map.of(), List.of(), runs, null, List.of(), List.of());
+
+        assertThat(report.figures()).containsEntry("latency_eos_commit_ms", 19.5);
+        assertThat(report.markdown()).contains("| exactly_once_v2 | 7.1 | 0.5 | 8.0 | 11.0 | 19.5 |")
+                .contains("| at_least_once | not measured | | | | |");
     }
 }

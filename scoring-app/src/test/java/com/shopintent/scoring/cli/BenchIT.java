@@ -95,6 +95,17 @@ class BenchIT {
             assertThat(warmUp.get("predicted").asLong()).as(guarantee).isEqualTo(warmUp.get("produced").asLong());
             assertThat(warmUp.get("warm_up").isNull()).as(guarantee).isTrue();
         }
+        // The commits, from the pipeline's meters: under exactly-once the flush is left to the
+        // transaction's commit (StreamsClientSupplier); under at-least-once it is the commit's wait.
+        JsonNode exactlyOnce = report.get("latency").get("exactly_once_v2").get("commit");
+        assertThat(exactlyOnce.get("commitsPerSecond").asDouble()).as(exactlyOnce.toString()).isPositive();
+        assertThat(exactlyOnce.get("flushMs").asDouble()).as(exactlyOnce.toString()).isZero();
+        assertThat(exactlyOnce.get("sendOffsetsMs").asDouble()).as(exactlyOnce.toString()).isPositive();
+        assertThat(exactlyOnce.get("commitTransactionMs").asDouble()).as(exactlyOnce.toString()).isPositive();
+        JsonNode atLeastOnce = report.get("latency").get("at_least_once").get("commit");
+        assertThat(atLeastOnce.get("flushMs").asDouble()).as(atLeastOnce.toString()).isPositive();
+        assertThat(atLeastOnce.get("commitTransactionMs").asDouble()).as(atLeastOnce.toString()).isZero();
+        assertThat(report.get("latency_eos_commit_ms").asDouble()).isPositive();
 
         String md = Files.readString(markdown);
         assertThat(md).startsWith("# Benchmarks\n\nNotes above the tables.\n").endsWith("<!-- bench:end -->\nNotes below the tables.\n")

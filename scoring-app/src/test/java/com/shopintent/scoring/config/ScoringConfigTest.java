@@ -35,6 +35,13 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldHaveKafkaStreamsBuildItsClientsWithTheSupplierThatLeavesATransactionsFlushToItsCommit() {
+        StreamsConfig streams = new StreamsConfig(ScoringConfig.defaults().streamsProperties());
+
+        assertThat(streams.getKafkaClientSupplier()).isInstanceOf(StreamsClientSupplier.class);
+    }
+
+    @Test
     void shouldRunTwoStreamThreadsByDefault() {
         assertThat(ScoringConfig.defaults().streamsProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
         assertThat(ScoringConfig.from(Map.of("SCORING_NUM_STREAM_THREADS", "1")).streamsProperties()
