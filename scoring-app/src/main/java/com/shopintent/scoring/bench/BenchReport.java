@@ -277,7 +277,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                     toScored.p95(), toScored.p99(), toRead.p50(), toRead.p95(), toRead.p99()));
         });
         md.append("\nThe stream threads' commits in the measured minutes, from the pipeline's meters (Kafka Streams' and "
-                + "its producers', read every 5 s): commits a second a thread, and what an average commit waited for in "
+                + "its producers', read every " + Benchmark.COMMIT_SAMPLE_EVERY.toSeconds() + " s): commits a second a thread, and what an average commit waited for in "
                 + "each of the producer's calls, ms. A prediction is read after the commit that follows it (exactly-once), "
                 + "so the commit's duration adds to the commit interval. Under exactly-once the pipeline leaves the flush to "
                 + "the transaction's commit (docs/DESIGN.md).\n\n"

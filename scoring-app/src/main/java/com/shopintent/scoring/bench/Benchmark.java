@@ -71,7 +71,7 @@ public final class Benchmark {
     private static final double SPEED_UP = 60;
     private static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
     /** How often a latency run reads the pipeline's commit meters, as often as a Prometheus server scraping it would. */
-    private static final Duration COMMIT_SAMPLE_EVERY = Duration.ofSeconds(5);
+    static final Duration COMMIT_SAMPLE_EVERY = Duration.ofSeconds(5);
 
     private final ScoringConfig config;
     private final Path modelDir;
