@@ -227,14 +227,9 @@ public final class Benchmark {
             say("  ready %.2f s after its launch; %,.0f events/s, open loop: a warm-up of at least %d s, until caught up, then %d s measured",
                     ready, settings.rate(), settings.warmUp().toSeconds(), settings.latencyDuration().toSeconds());
             List<CommitCost.Totals> commits = new ArrayList<>();
-            Thread sampler = commitSampler(port, commits);
-            LoadReport load;
-            try {
-                load = loadGenerator(settings.latencyDuration(), settings.warmUp()).run(progress, Duration.ofSeconds(5));
-            } finally {
-                sampler.interrupt();
-                sampler.join();
-            }
+            CommitCost.Totals.read(port).ifPresent(commits::add);
+            LoadReport load = whileSampling("bench-commit-sampler", COMMIT_SAMPLE_EVERY, () -> CommitCost.Totals.read(port).ifPresent(commits::add),
+                    () -> loadGenerator(settings.latencyDuration(), settings.warmUp()).run(progress, Duration.ofSeconds(5)));
             process.requireAlive();
             CommitCost.Totals.read(port).ifPresent(commits::add);
             // The last reading comes once every prediction was read back, a second or so after the measured part's last send.
@@ -257,49 +252,49 @@ public final class Benchmark {
         }
     }
 
-    /** Reads the pipeline's commit meters every {@link #COMMIT_SAMPLE_EVERY} into {@code totals} until interrupted. */
-    private static Thread commitSampler(int port, List<CommitCost.Totals> totals) {
-        Thread sampler = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    CommitCost.Totals.read(port).ifPresent(totals::add);
-                    Thread.sleep(COMMIT_SAMPLE_EVERY.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "bench-commit-sampler");
-        sampler.start();
-        return sampler;
-    }
-
     /** Keeps the load on for {@code soak}, sampling the process's memory as it goes. */
     private void soak(TargetProcess process, Duration soak, List<double[]> rss) throws InterruptedException {
         say("  keeping the load on for %s, sampling memory every %s", soak, settings.soakSampleEvery());
         long start = System.nanoTime();
+        whileSampling("bench-rss-sampler", settings.soakSampleEvery(), () -> {
+            double mb = process.rssMb();
+            synchronized (rss) {
+                rss.add(new double[] {(System.nanoTime() - start) / 1e9, mb});
+            }
+        }, () -> loadGenerator(soak, Duration.ZERO).run(progress, Duration.ofSeconds(30)));
+        process.requireAlive();
+        synchronized (rss) {
+            rss.add(new double[] {(System.nanoTime() - start) / 1e9, process.rssMb()});
+        }
+    }
+
+    /** A load the bench runs; interrupting the bench stops it. */
+    @FunctionalInterface
+    private interface Load {
+        LoadReport run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code load} while a thread of its own runs {@code sample} every {@code every}, the first
+     * time one period after the start; the sampling stops when the load ends.
+     */
+    private static LoadReport whileSampling(String name, Duration every, Runnable sample, Load load) throws InterruptedException {
         Thread sampler = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(settings.soakSampleEvery().toMillis());
-                    double mb = process.rssMb();
-                    synchronized (rss) {
-                        rss.add(new double[] {(System.nanoTime() - start) / 1e9, mb});
-                    }
+                    Thread.sleep(every.toMillis());
+                    sample.run();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "bench-rss-sampler");
+        }, name);
         sampler.start();
         try {
-            loadGenerator(soak, Duration.ZERO).run(progress, Duration.ofSeconds(30));
+            return load.run();
         } finally {
             sampler.interrupt();
             sampler.join();
-        }
-        process.requireAlive();
-        synchronized (rss) {
-            rss.add(new double[] {(System.nanoTime() - start) / 1e9, process.rssMb()});
         }
     }
 
