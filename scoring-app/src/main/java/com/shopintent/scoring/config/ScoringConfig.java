@@ -64,13 +64,14 @@ public final class ScoringConfig {
     public static final Setting<Integer> NUM_STREAM_THREADS = Setting.of("SCORING_NUM_STREAM_THREADS", "2",
             "an integer from 1 to 64", text -> intIn(text, 1, 64));
     /**
-     * 30 ms: under exactly-once a prediction is seen at the commit after it, so the interval is most
-     * of its latency. At 10,000 events/s on the bench's two cores 30 ms gave exactly-once p50 40-47 ms
-     * and p99 108-209 against p50 82-100 and p99 169-237 at 100 ms; a drain runs 11-14 % slower, more
-     * commits and changelog writes (docs/benchmarks.md). The latency at the customer's rate is what
-     * the product is for; a deployment that only works off backlogs sets more.
+     * 20 ms: under exactly-once a prediction is seen at the commit after it, so the interval is most
+     * of its latency. At 10,000 events/s on the bench's two cores, in runs alternating on 3 December,
+     * 20 ms gave exactly-once p50 32-34 ms and p99 91-92 against p50 39-46 and p99 92-162 at 30 ms
+     * (and p99 169-237 at 100 ms before); warm drains ran as fast at 20 as at 30 ms
+     * (docs/benchmarks.md). The latency at the customer's rate is what the product is for; a
+     * deployment that only works off backlogs sets more.
      */
-    public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.03S",
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.02S",
             "an ISO-8601 duration from PT0.01S to PT1M (under exactly-once, how long outputs wait to be seen "
                     + "by read_committed readers: shorter is lower latency and less throughput, see docs/DESIGN.md)",
             text -> duration(text, Duration.ofMillis(10), Duration.ofMinutes(1)));
