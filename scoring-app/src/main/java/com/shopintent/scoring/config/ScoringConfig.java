@@ -65,10 +65,8 @@ public final class ScoringConfig {
             "an integer from 1 to 64", text -> intIn(text, 1, 64));
     /**
      * 20 ms: under exactly-once a prediction is seen at the commit after it, so the interval is most
-     * of its latency. At 10,000 events/s on the bench's two cores, in runs alternating on 3 December,
-     * 20 ms gave exactly-once p50 32-34 ms and p99 91-92 against p50 39-46 and p99 92-162 at 30 ms
-     * (and p99 169-237 at 100 ms before); warm drains ran as fast at 20 as at 30 ms
-     * (docs/benchmarks.md). The latency at the customer's rate is what the product is for; a
+     * of its latency; at the customer's rate that latency is what the product is for. The runs that
+     * chose it, and what it costs a drain, are in docs/DESIGN.md ("Processing guarantee"). A
      * deployment that only works off backlogs sets more.
      */
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.of("SCORING_COMMIT_INTERVAL", "PT0.02S",
