@@ -211,6 +211,16 @@ public final class ScoringConfig {
      */
     static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
+    /**
+     * How long Kafka Streams' producers wait to fill a batch under at-least-once (Kafka Streams'
+     * own default: 100 ms). There a reader sees a prediction once its batch is sent, so the wait is
+     * latency: at 10,000 events/s a partition of shop.predictions fills 16 KB in about 40 ms, and
+     * most batches waited for the next commit's flush instead. Lingering 5 ms took score to read
+     * from p50 7.8-8.0 and p99 21.5-21.7 ms to 4.8-5.6 and 13.4-14.2 (docs/benchmarks.md). Under
+     * exactly-once the commit sends every batch and readers see none before it: the 100 ms stays.
+     */
+    static final int AT_LEAST_ONCE_LINGER_MS = 5;
+
     /** Read by the ./scoring launcher, not by the application: accepted, not settings. */
     static final List<String> LAUNCHER_VARIABLES = List.of("SCORING_JAVA_OPTS");
     static final String KAFKA_PREFIX = Setting.PREFIX + "KAFKA_";
@@ -441,6 +451,8 @@ public final class ScoringConfig {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
         if (get(PROCESSING_GUARANTEE).equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+        } else {
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), AT_LEAST_ONCE_LINGER_MS);
         }
         props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_CONSUMER_FETCH_MAX_WAIT_MS);
         if (get(INSTANCE_ID) != null) {

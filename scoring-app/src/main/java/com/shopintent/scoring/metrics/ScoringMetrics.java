@@ -17,6 +17,9 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -142,10 +145,23 @@ public final class ScoringMetrics {
 
     /** The Prometheus text format of every meter; only for {@link #prometheus()} meters. */
     public String scrape() {
+        return prometheusRegistry().scrape();
+    }
+
+    /** Writes the Prometheus text format of every meter to {@code out}, in UTF-8; only for {@link #prometheus()} meters. */
+    public void scrape(ByteArrayOutputStream out) {
+        try {
+            prometheusRegistry().scrape(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a byte array stream does not fail", e);
+        }
+    }
+
+    private PrometheusMeterRegistry prometheusRegistry() {
         if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
             throw new IllegalStateException("these meters are not kept for Prometheus");
         }
-        return prometheus.scrape();
+        return prometheus;
     }
 
     /** Publishes whether this instance is ready, as 1 or 0. */

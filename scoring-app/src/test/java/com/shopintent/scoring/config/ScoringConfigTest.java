@@ -96,6 +96,16 @@ class ScoringConfigTest {
         assertThat(producerConfig(Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once"))).doesNotContainKey(ProducerConfig.BATCH_SIZE_CONFIG);
     }
 
+    @Test
+    void shouldLetTheStreamsProducersLingerBrieflyUnderAtLeastOnceUnlessAKafkaPropertySetsIt() {
+        Map<String, String> atLeastOnce = Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once");
+        assertThat(producerConfig(atLeastOnce).get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo(5);
+        assertThat(producerConfig(Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once", "SCORING_KAFKA_PRODUCER_LINGER_MS", "20"))
+                .get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo("20");
+        // Exactly-once readers see nothing before the commit, which sends every batch: Kafka Streams' own 100 ms.
+        assertThat(producerConfig(Map.of()).get(ProducerConfig.LINGER_MS_CONFIG)).hasToString("100");
+    }
+
     /** What Kafka Streams hands its producers, after its own producer defaults are applied. */
     private static Map<String, Object> producerConfig(Map<String, String> env) {
         return new StreamsConfig(ScoringConfig.from(env).streamsProperties()).getProducerConfigs("client");

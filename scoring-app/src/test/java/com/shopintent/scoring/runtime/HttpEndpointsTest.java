@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.metrics.ScoringMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -79,6 +80,22 @@ class HttpEndpointsTest {
                 .contains("scoring_ready 0.0")
                 .contains("jvm_memory_used_bytes")
                 .contains("process_cpu_usage");
+    }
+
+    @Test
+    void shouldAnswerEachScrapeWithItsOwnMetersOnlyThoughItsBufferIsReused() throws Exception {
+        // A meter whose text alone is larger than the buffer's first size, and the whole first scrape.
+        String longTag = "x".repeat(100_000);
+        Gauge gauge = Gauge.builder("scrape.test.long", () -> 1).tag("long", longTag).register(metrics.registry());
+        HttpResponse<String> first = get("/metrics");
+        metrics.registry().remove(gauge);
+
+        HttpResponse<String> second = get("/metrics");
+
+        assertThat(first.body()).contains(longTag).contains("jvm_memory_used_bytes");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("jvm_memory_used_bytes").doesNotContain("scrape_test_long").doesNotContain("xxxx");
+        assertThat(second.body().length()).isLessThan(first.body().length() - longTag.length());
     }
 
     @Test
