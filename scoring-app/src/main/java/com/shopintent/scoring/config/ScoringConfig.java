@@ -214,10 +214,9 @@ public final class ScoringConfig {
     /**
      * How long Kafka Streams' producers wait to fill a batch under at-least-once (Kafka Streams'
      * own default: 100 ms). There a reader sees a prediction once its batch is sent, so the wait is
-     * latency: at 10,000 events/s a partition of shop.predictions fills 16 KB in about 40 ms, and
-     * most batches waited for the next commit's flush instead. Lingering 5 ms took score to read
-     * from p50 7.8-8.0 and p99 21.5-21.7 ms to 4.8-5.6 and 13.4-14.2 (docs/benchmarks.md). Under
-     * exactly-once the commit sends every batch and readers see none before it: the 100 ms stays.
+     * latency: with 100 ms most batches waited for the next commit's flush. The runs that chose 5 ms
+     * are in docs/benchmarks.md. Under exactly-once the commit sends every batch and readers see
+     * none before it: the 100 ms stays.
      */
     static final int AT_LEAST_ONCE_LINGER_MS = 5;
 

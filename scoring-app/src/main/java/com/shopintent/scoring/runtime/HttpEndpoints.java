@@ -40,12 +40,11 @@ public final class HttpEndpoints implements AutoCloseable {
     private final ExecutorService executor;
     /**
      * Every scrape's text is written here, over the last one's: at 12 tasks the meters' text is
-     * over half a megabyte (3,259 lines, 527 KB), and an array that large is a humongous object to
-     * G1 (half a region or more; regions are 1 MB below a 2 GB heap), allocated straight into the
-     * old generation. Micrometer's {@code scrape()} builds three a scrape (its buffer, the String,
-     * the String's bytes); in latency runs scraped every 5 s they started 3 to 9 of the pipeline's
-     * concurrent GC cycles, each with a young pause of about 12 ms against the usual 7; with the
-     * buffer kept, none (docs/benchmarks.md). One thread answers, so one buffer serves.
+     * over half a megabyte, and an array that large is a humongous object to G1 (half a region or
+     * more), allocated straight into the old generation. Micrometer's {@code scrape()} builds three
+     * a scrape (its buffer, the String, the String's bytes), and they started some of the
+     * pipeline's concurrent GC cycles, with longer young pauses; with the buffer kept, none
+     * (docs/benchmarks.md). One thread answers, so one buffer serves.
      */
     private final Buffer metricsText = new Buffer();
 
