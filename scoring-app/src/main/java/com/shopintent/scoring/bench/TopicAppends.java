@@ -32,7 +32,7 @@ record TopicAppends(Map<String, Long> endOffsets) {
             try {
                 return snapshot(admin);
             } catch (ExecutionException e) {
-                // A topic deleted between the listing and the lookup (the bench deletes a finished variant's, unawaited): list again.
+                // A topic deleted between the listing and the lookup, by another client of the cluster (`bench --bootstrap`): list again.
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == ATTEMPTS) {
                     throw e;
                 }
