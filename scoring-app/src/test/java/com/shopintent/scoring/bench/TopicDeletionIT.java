@@ -42,7 +42,8 @@ class TopicDeletionIT {
         // Without waiting for the broker's listing, this snapshot timed out in every try: the topics were still
         // listed for 170-320 ms after the controller acknowledged their deletion.
         for (int round = 0; round < 3; round++) {
-            List<String> topics = IntStream.range(0, 5).mapToObj(i -> "deleted-" + i).toList();
+            String prefix = "deleted-" + round + "-";
+            List<String> topics = IntStream.range(0, 5).mapToObj(i -> prefix + i).toList();
             admin.createTopics(topics.stream().map(topic -> new NewTopic(topic, 12, (short) 1)).toList()).all().get();
 
             TopicDeletion.deleteAndAwait(admin, topics);

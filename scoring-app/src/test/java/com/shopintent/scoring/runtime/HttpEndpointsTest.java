@@ -95,7 +95,8 @@ class HttpEndpointsTest {
         assertThat(first.body()).contains(longTag).contains("jvm_memory_used_bytes");
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.body()).contains("jvm_memory_used_bytes").doesNotContain("scrape_test_long").doesNotContain("xxxx");
-        assertThat(second.body().length()).isLessThan(first.body().length() - longTag.length());
+        // Not the exact length without the tag: meters can appear between the two scrapes (a first GC's pause).
+        assertThat(second.body().length()).isLessThan(first.body().length() - longTag.length() / 2);
     }
 
     @Test
