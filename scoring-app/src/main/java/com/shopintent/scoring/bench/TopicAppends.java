@@ -6,9 +6,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -26,14 +28,19 @@ record TopicAppends(Map<String, Long> endOffsets) {
     static final String APPLICATION = "<application>";
 
     private static final int ATTEMPTS = 3;
+    /** An offsets lookup takes milliseconds; one that waits longer is waiting for a deleted topic. */
+    private static final int LOOKUP_TIMEOUT_MS = 5_000;
 
     static TopicAppends of(Admin admin) throws InterruptedException, ExecutionException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return snapshot(admin);
             } catch (ExecutionException e) {
-                // A topic deleted between the listing and the lookup, by another client of the cluster (`bench --bootstrap`): list again.
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == ATTEMPTS) {
+                // A topic deleted as the snapshot is taken (the bench deletes a finished variant's, unawaited): its
+                // description fails, or, listed a moment after its deletion, its offsets' lookup waits for a leader
+                // until the timeout. List again.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException || e.getCause() instanceof TimeoutException)
+                        || attempt == ATTEMPTS) {
                     throw e;
                 }
             }
@@ -46,7 +53,7 @@ record TopicAppends(Map<String, Long> endOffsets) {
         admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
                 .forEach(partition -> request.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
         Map<String, Long> sums = new TreeMap<>();
-        admin.listOffsets(request).all().get().forEach((partition, info) -> sums.merge(partition.topic(), info.offset(), Long::sum));
+        admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(LOOKUP_TIMEOUT_MS)).all().get().forEach((partition, info) -> sums.merge(partition.topic(), info.offset(), Long::sum));
         return new TopicAppends(sums);
     }
 
