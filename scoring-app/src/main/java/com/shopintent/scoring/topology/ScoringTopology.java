@@ -76,10 +76,11 @@ public final class ScoringTopology {
                         store(storeType, Stores.PAGE_STATS), Serdes.String(), PageStatsSerde.serde()).withLoggingDisabled(),
                 Topics.PAGE_STATS, Consumed.with(Serdes.String(), PageStatsSerde.serde()).withName("page-stats-source"),
                 pageStats::updater);
-        // Cached: a session's events within a commit interval read and write the cache, and only
-        // its last state goes to RocksDB and the changelog at the commit.
+        // Not cached by Kafka Streams: a session's events are seconds apart, so within a 20 ms commit
+        // interval the cache spared one changelog write in ten, while its entries, kept for seconds,
+        // were copied at every young GC and filled the old generation (docs/benchmarks.md).
         builder.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                store(storeType, Stores.SESSIONS), Serdes.String(), new SessionStateSerde()).withCachingEnabled());
+                store(storeType, Stores.SESSIONS), Serdes.String(), new SessionStateSerde()));
 
         KStream<byte[], byte[]> events = builder.stream(Topics.EVENTS,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("events-source"));
