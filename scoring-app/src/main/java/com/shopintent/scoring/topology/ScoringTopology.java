@@ -141,9 +141,11 @@ public final class ScoringTopology {
                         // In memory whatever the session store's type: a few windows per shop, small, and
                         // restored from the changelog. A RocksDB window store opens a database per
                         // minute of event time, which a backlog replayed in seconds pays for dearly.
+                        // Not cached, as the session store: the suppression downstream already keeps one
+                        // record per window, and the cache's entries lengthened every young GC.
                         Materialized.<String, ShopInsight, WindowStore<Bytes, byte[]>>as(Stores.INSIGHTS)
                                 .withKeySerde(Serdes.String()).withValueSerde(ShopInsight.serde())
-                                .withStoreType(Materialized.StoreType.IN_MEMORY))
+                                .withStoreType(Materialized.StoreType.IN_MEMORY).withCachingDisabled())
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(Stores.INSIGHTS_SUPPRESSION))
                 .toStream(Named.as("insights-final"))
                 .map((window, total) -> KeyValue.pair(window.key(),
