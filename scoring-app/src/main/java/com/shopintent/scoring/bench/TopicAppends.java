@@ -53,7 +53,8 @@ record TopicAppends(Map<String, Long> endOffsets) {
         admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) -> description.partitions()
                 .forEach(partition -> request.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest())));
         Map<String, Long> sums = new TreeMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(LOOKUP_TIMEOUT_MS)).all().get().forEach((partition, info) -> sums.merge(partition.topic(), info.offset(), Long::sum));
+        admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(LOOKUP_TIMEOUT_MS)).all().get()
+                .forEach((partition, info) -> sums.merge(partition.topic(), info.offset(), Long::sum));
         return new TopicAppends(sums);
     }
 
