@@ -387,7 +387,9 @@ public final class Benchmark {
         in.put("variants", settings.variants());
         in.put("processing_guarantee", config.get(ScoringConfig.PROCESSING_GUARANTEE));
         in.put("stream_threads", config.get(ScoringConfig.NUM_STREAM_THREADS));
-        in.put("commit_interval_ms", config.get(ScoringConfig.COMMIT_INTERVAL).toMillis());
+        in.put("commit_interval_ms", config.commitInterval().toMillis());
+        in.put("at_least_once_commit_interval_ms", config.with(Map.of(ScoringConfig.PROCESSING_GUARANTEE.env(), BenchReport.AT_LEAST_ONCE))
+                .commitInterval().toMillis());
         in.put("state_store", config.get(ScoringConfig.STATE_STORE).toString());
         in.put("rocksdb_memory_mb", config.get(ScoringConfig.ROCKSDB_MEMORY_MB));
         in.put("malloc_arena_max", mallocArenas());

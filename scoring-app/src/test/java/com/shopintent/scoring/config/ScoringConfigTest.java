@@ -76,6 +76,19 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldCommitEach20MsUnderExactlyOnceAndEachSecondUnderAtLeastOnceUnlessTheIntervalIsSet() {
+        Map<String, String> atLeastOnce = Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once");
+
+        assertThat(ScoringConfig.defaults().streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(20L);
+        assertThat(ScoringConfig.from(atLeastOnce).streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+                .isEqualTo(1000L);
+        for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+            ScoringConfig set = ScoringConfig.from(Map.of("SCORING_PROCESSING_GUARANTEE", guarantee, "SCORING_COMMIT_INTERVAL", "PT0.25S"));
+            assertThat(set.streamsProperties().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).as(guarantee).isEqualTo(250L);
+        }
+    }
+
+    @Test
     void shouldShortenTheGlobalConsumersFetchWaitUnlessAKafkaPropertySetsIt() {
         String property = StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
 
