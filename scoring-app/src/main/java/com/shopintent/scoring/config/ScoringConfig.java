@@ -446,10 +446,15 @@ public final class ScoringConfig {
 
     /** {@link #COMMIT_INTERVAL} if set, else the processing guarantee's own. */
     public Duration commitInterval() {
-        if (get(COMMIT_INTERVAL) != null) {
-            return get(COMMIT_INTERVAL);
+        Duration set = get(COMMIT_INTERVAL);
+        if (set != null) {
+            return set;
         }
-        return get(PROCESSING_GUARANTEE).equals(StreamsConfig.EXACTLY_ONCE_V2) ? EXACTLY_ONCE_COMMIT_INTERVAL : AT_LEAST_ONCE_COMMIT_INTERVAL;
+        return exactlyOnce() ? EXACTLY_ONCE_COMMIT_INTERVAL : AT_LEAST_ONCE_COMMIT_INTERVAL;
+    }
+
+    private boolean exactlyOnce() {
+        return get(PROCESSING_GUARANTEE).equals(StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     public Map<String, String> kafkaProperties() {
@@ -470,7 +475,7 @@ public final class ScoringConfig {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, get(STANDBY_REPLICAS));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, get(REPLICATION_FACTOR));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
-        if (get(PROCESSING_GUARANTEE).equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+        if (exactlyOnce()) {
             props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         } else {
             props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), AT_LEAST_ONCE_LINGER_MS);
