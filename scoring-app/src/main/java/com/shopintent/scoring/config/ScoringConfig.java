@@ -517,12 +517,20 @@ public final class ScoringConfig {
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Setting<?> setting : SETTINGS) {
-            String raw = setting.raw(values);
-            out.append(String.format("  %-30s %s%n", setting.env(), setting.secret() && raw != null ? "*****" : String.valueOf(raw)));
+            out.append(String.format("  %-30s %s%n", setting.env(), shown(setting)));
         }
         kafkaProperties.forEach((name, value) ->
                 out.append(String.format("  %-30s %s%n", "kafka " + name, isSecret(name) ? "*****" : value)));
         return out.toString();
+    }
+
+    /** The value in force as the log shows it: an unset commit interval is the guarantee's own, so that one is shown. */
+    private String shown(Setting<?> setting) {
+        String raw = setting.raw(values);
+        if (raw == null) {
+            return setting == COMMIT_INTERVAL ? commitInterval() + " (unset: " + get(PROCESSING_GUARANTEE) + "'s own)" : "(unset)";
+        }
+        return setting.secret() ? "*****" : raw;
     }
 
     static boolean isSecret(String propertyName) {

@@ -89,6 +89,17 @@ class ScoringConfigTest {
     }
 
     @Test
+    void shouldLogTheCommitIntervalInForceAndUnsetSettingsAsUnset() {
+        assertThat(ScoringConfig.defaults().describe())
+                .containsPattern("SCORING_COMMIT_INTERVAL +PT0.02S \\(unset: exactly_once_v2's own\\)")
+                .containsPattern("SCORING_INSTANCE_ID +\\(unset\\)").doesNotContain("null");
+        assertThat(ScoringConfig.from(Map.of("SCORING_PROCESSING_GUARANTEE", "at_least_once")).describe())
+                .containsPattern("SCORING_COMMIT_INTERVAL +PT1S \\(unset: at_least_once's own\\)");
+        assertThat(ScoringConfig.from(Map.of("SCORING_COMMIT_INTERVAL", "PT0.25S")).describe())
+                .containsPattern("SCORING_COMMIT_INTERVAL +PT0.25S\\R");
+    }
+
+    @Test
     void shouldShortenTheGlobalConsumersFetchWaitUnlessAKafkaPropertySetsIt() {
         String property = StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
 
