@@ -63,7 +63,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "load kept on the exactly-once process after its latency run, to watch its memory; 0s skips (default: ${DEFAULT-VALUE})")
     Duration soak;
 
-    @Option(names = "--java-opts", defaultValue = "-Xmx256m -XX:+ExitOnOutOfMemoryError",
+    /**
+     * As the deployment runs the pipeline (k8s/base/scoring-statefulset.yaml), with a smaller heap:
+     * the whole heap committed and touched at start, so resident memory is flat from the start.
+     */
+    @Option(names = "--java-opts", defaultValue = "-Xms256m -Xmx256m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError",
             description = "JVM options of each variant's process (default: ${DEFAULT-VALUE})")
     String javaOptions;
 
