@@ -14,7 +14,6 @@ final class BenchCharts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 500;
-    private static final List<String> VARIANTS = List.of(BenchReport.PASSTHROUGH, BenchReport.PIPELINE, BenchReport.NAIVE);
 
     private BenchCharts() {
     }
@@ -34,11 +33,12 @@ final class BenchCharts {
                 .title("Drain throughput, same backlog and broker (" + report.settings().get("processing_guarantee") + ")")
                 .xAxisTitle("variant").yAxisTitle("events/s").build();
         style(chart);
-        int runs = VARIANTS.stream().mapToInt(v -> report.rates(v).size()).max().orElse(0);
+        List<String> variants = report.variantsRun();
+        int runs = variants.stream().mapToInt(v -> report.rates(v).size()).max().orElse(0);
         for (int run = 0; run < runs; run++) {
             final int r = run;
-            List<Double> values = VARIANTS.stream().map(v -> r < report.rates(v).size() ? report.rates(v).get(r) : 0.0).toList();
-            chart.addSeries("run " + (run + 1), VARIANTS, values);
+            List<Double> values = variants.stream().map(v -> r < report.rates(v).size() ? report.rates(v).get(r) : 0.0).toList();
+            chart.addSeries("run " + (run + 1), variants, values);
         }
         return chart;
     }

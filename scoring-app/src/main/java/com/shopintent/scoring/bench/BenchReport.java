@@ -1,6 +1,11 @@
 package com.shopintent.scoring.bench;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.loadgen.LoadReport;
 import java.io.IOException;
@@ -45,6 +50,13 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     private static final String BEGIN = "<!-- bench:begin (written by ./scoring bench; edit outside these markers) -->";
     private static final String END = "<!-- bench:end -->";
     private static final LoadReport.Split NO_SPLIT = new LoadReport.Split(LoadReport.Latency.NONE, LoadReport.Latency.NONE);
+    /**
+     * A figure not measured (NaN: a variant or a part the run was told to skip) is written as
+     * null, so that a reader sees a gap, not the string "NaN" where the keys promise numbers.
+     */
+    private static final ObjectWriter JSON = Json.MAPPER.copy().registerModule(new SimpleModule("not-measured-as-null")
+                    .addSerializer(Double.class, new NotMeasuredAsNull()).addSerializer(double.class, new NotMeasuredAsNull()))
+            .writer(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * One variant draining the backlog once: the timed part with the CPU time it took an event, the
@@ -200,7 +212,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     void write(Path dir) {
         try {
             Files.createDirectories(dir);
-            Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("benchmarks.json").toFile(), figures());
+            JSON.writeValue(dir.resolve("benchmarks.json").toFile(), figures());
             Path markdown = dir.resolve("benchmarks.md");
             String old = Files.exists(markdown) ? Files.readString(markdown) : "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n";
             int begin = old.indexOf(BEGIN);
@@ -230,7 +242,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                 + "unlike a rate, it leaves out time lost to waiting for a core.\n\n");
         md.append("| variant | events/s, median | min | max | runs | warm-up events/s, median | CPU µs an event, median | broker CPU µs an event, median |\n"
                 + "|---|---:|---:|---:|---|---:|---:|---:|\n");
-        for (String variant : List.of(PASSTHROUGH, PIPELINE, NAIVE)) {
+        for (String variant : variantsRun()) {
             List<Double> rates = rates(variant);
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %,.0f | %.1f | %.1f |%n", variant, median(rates),
                     rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
@@ -238,11 +250,10 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                     median(warmUpRates(variant)), median(values(variant, DrainRun::cpuMicrosPerEvent)),
                     median(values(variant, DrainRun::brokerCpuMicrosPerEvent))));
         }
-        List<Double> byCpu = ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond);
-        md.append(String.format(Locale.ROOT, "%n| ratio | median | run by run |%n|---|---:|---|%n| B/A | %.2f | %s |%n| B/C | %.1f | %s |%n"
-                        + "| B/A by CPU an event (process and broker) | %.2f | %s |%n",
-                median(ratios(PIPELINE, PASSTHROUGH)), list(ratios(PIPELINE, PASSTHROUGH), "%.2f"),
-                median(ratios(PIPELINE, NAIVE)), list(ratios(PIPELINE, NAIVE), "%.1f"), median(byCpu), list(byCpu, "%.2f")));
+        md.append("\n| ratio | median | run by run |\n|---|---:|---|\n");
+        ratioRow(md, "B/A", ratios(PIPELINE, PASSTHROUGH), "%.2f");
+        ratioRow(md, "B/C", ratios(PIPELINE, NAIVE), "%.1f");
+        ratioRow(md, "B/A by CPU an event (process and broker)", ratios(PIPELINE, PASSTHROUGH, DrainRun::eventsPerCpuSecond), "%.2f");
         md.append("\n![throughput](benchmarks-throughput.png)\n");
         appendsTable(md);
 
@@ -313,7 +324,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         if (topics.isEmpty()) {
             return;
         }
-        List<String> variants = List.of(PASSTHROUGH, PIPELINE, NAIVE);
+        List<String> variants = variantsRun();
         md.append("\nLog entries each drain made the broker append an event, by topic (records and transaction markers, "
                 + "over the whole backlog, warm-up included; median of the runs; " + TopicAppends.APPLICATION
                 + " is the variant's application id). Each is a send and an append, and in a repartition topic a read "
@@ -329,6 +340,17 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         md.append(" |\n");
     }
 
+    /** A, B and C, those of them the run drained (it can be told to run a subset). */
+    List<String> variantsRun() {
+        return List.of(PASSTHROUGH, PIPELINE, NAIVE).stream().filter(v -> !rates(v).isEmpty()).toList();
+    }
+
+    /** A ratio's row, or its row saying so when one of its two variants was not run. */
+    private static void ratioRow(StringBuilder md, String label, List<Double> ratios, String format) {
+        md.append(ratios.isEmpty() ? "| " + label + " | not run | |\n"
+                : String.format(Locale.ROOT, "| %s | " + format + " | %s |%n", label, median(ratios), list(ratios, format)));
+    }
+
     private static String row(String label, LoadReport r, String ready, String rss) {
         LoadReport.Latency l = r.latencyMs();
         return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |%n",
@@ -338,5 +360,16 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
 
     private static String list(List<Double> values, String format) {
         return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
+    }
+
+    private static final class NotMeasuredAsNull extends JsonSerializer<Double> {
+        @Override
+        public void serialize(Double value, JsonGenerator json, SerializerProvider provider) throws IOException {
+            if (value.isNaN()) {
+                json.writeNull();
+            } else {
+                json.writeNumber(value);
+            }
+        }
     }
 }

@@ -2,11 +2,17 @@ package com.shopintent.scoring.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shopintent.scoring.events.Json;
 import com.shopintent.scoring.loadgen.LoadReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchReportTest {
 
@@ -85,9 +91,32 @@ class BenchReportTest {
 
         assertThat(report.figures()).containsEntry("passthrough_log_entries_per_event", 1.02)
                 .containsEntry("pipeline_log_entries_per_event", 1.75);
-        assertThat(report.markdown()).contains("| <application>-sessions-changelog | 0.000 | 0.750 | NaN |")
-                .contains("| __consumer_offsets | 0.020 | 0.000 | NaN |")
-                .contains("| every topic | 1.020 | 1.750 | NaN |");
+        // C was not run: it has no column.
+        assertThat(report.markdown()).contains("| topic | A passthrough | B pipeline |\n")
+                .contains("| <application>-sessions-changelog | 0.000 | 0.750 |\n")
+                .contains("| __consumer_offsets | 0.020 | 0.000 |\n")
+                .contains("| every topic | 1.020 | 1.750 |\n");
+    }
+
+    @Test
+    void shouldLeaveAVariantNotRunOutOfTheTablesAndWriteItsFiguresAsNull(@TempDir Path dir) throws IOException {
+        BenchReport report = new BenchReport(Map.of("cores", 2), Map.of(),
+                List.of(drain(BenchReport.PASSTHROUGH, 1, 100, 8, 2), drain(BenchReport.PIPELINE, 1, 50, 30, 10)),
+                Map.of(), null, List.of(), List.of());
+
+        report.write(dir);
+
+        JsonNode json = Json.MAPPER.readTree(dir.resolve("benchmarks.json").toFile());
+        assertThat(json.get("pipeline_eps").isNumber()).isTrue();
+        assertThat(json.get("ratio_pipeline_vs_passthrough").asDouble()).isEqualTo(0.5);
+        for (String key : List.of("naive_eps", "ratio_pipeline_vs_naive", "latency_eos_p99_ms", "start_to_ready_s")) {
+            assertThat(json.get(key).isNull()).as(key).isTrue();
+        }
+        // Inside a drain too: these drains had no warm-up.
+        assertThat(json.get("drains").get(0).get("warmUpEventsPerSecond").isNull()).isTrue();
+        String markdown = Files.readString(dir.resolve("benchmarks.md"));
+        assertThat(markdown).contains("| B pipeline | 50 |").doesNotContain("| C naive |")
+                .contains("| B/A | 0.50 | 0.50 |").contains("| B/C | not run | |");
     }
 
     private static BenchReport.DrainRun appends(String variant, int run, Map<String, Double> byTopic) {
