@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka broker (KRaft, broker and controller in one process) for
- * {@code ./scoring demo} and the {@code *IT} tests, run as a child JVM from this JVM's class path.
+ * {@code ./scoring demo} and the {@code *IT} tests, run as a child JVM from this JVM's class path, with a
+ * class-data archive of Kafka's classes once one exists ({@link BrokerClassArchive}).
  *
  * <p>A child process rather than a {@code KafkaRaftServer} inside this JVM so that {@link #kill()} is a
  * real crash (no shutdown code runs in the broker), so that the broker's threads and heap stay apart from
@@ -119,10 +120,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Null without a secured listener. */
     private final SecuredListener secured;
     private final int securedPort;
+    private final BrokerClassArchive classArchive;
     private final Thread shutdownHook;
     private final Object lock = new Object();
     /** The broker's JVM, the last one started; guarded by {@link #lock}. */
     private Process process;
+    /** How {@link #process} was launched, for its class-data archive once it exits; guarded by {@link #lock}. */
+    private BrokerClassArchive.Launch launch;
     /** Set once by {@link #close()} or the shutdown hook; guarded by {@link #lock}. */
     private boolean closed;
 
@@ -134,8 +138,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public record SecuredListener(Path keyStore, String keyStorePassword) {
     }
 
-    private EmbeddedKafkaBroker(Path directory, int brokerPort, int controllerPort, SecuredListener secured, int securedPort) {
+    private EmbeddedKafkaBroker(Path directory, int brokerPort, int controllerPort, SecuredListener secured, int securedPort,
+            BrokerClassArchive classArchive) {
         this.directory = directory;
+        this.classArchive = classArchive;
         this.configFile = directory.resolve("server.properties");
         this.logFile = directory.resolve("broker.log");
         this.logbackFile = directory.resolve("logback.xml");
@@ -175,6 +181,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param secured the secured listener's key store, or null for none
      */
     public static EmbeddedKafkaBroker start(Map<String, String> extraProperties, SecuredListener secured) {
+        return start(extraProperties, secured, BrokerClassArchive.forThisJvm());
+    }
+
+    /** {@link #start(Map, SecuredListener)} with the broker's JVM launched with this class-data archive. */
+    static EmbeddedKafkaBroker start(Map<String, String> extraProperties, SecuredListener secured, BrokerClassArchive classArchive) {
         List<String> owned = extraProperties.keySet().stream().filter(OWN_PROPERTIES::contains).sorted().toList();
         if (!owned.isEmpty()) {
             throw new IllegalArgumentException("broker properties " + owned
@@ -195,7 +206,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw e;
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(directory, ports[0], ports[1], secured,
-                secured == null ? -1 : ports[2]);
+                secured == null ? -1 : ports[2], classArchive);
         Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
         try {
             broker.writeConfiguration(extraProperties);
@@ -255,7 +266,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Process current = current();
         if (current != null && current.isAlive()) {
             Instant began = Instant.now();
-            terminate(current, STOP_TIMEOUT);
+            end(current, STOP_TIMEOUT);
             LOG.info("Kafka broker at {} stopped in {} ms", bootstrapServers(), Duration.between(began, Instant.now()).toMillis());
         }
     }
@@ -264,7 +275,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void kill() {
         Process current = current();
         if (current != null && current.isAlive()) {
-            terminate(current, Duration.ZERO);
+            end(current, Duration.ZERO);
             LOG.info("Kafka broker at {} killed", bootstrapServers());
         }
     }
@@ -307,8 +318,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             closed = true;
             last = process;
         }
-        if (last != null && last.isAlive()) {
-            terminate(last, STOP_TIMEOUT);
+        if (last != null) {
+            end(last, STOP_TIMEOUT);
         }
         deleteRecursively(directory);
     }
@@ -390,18 +401,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             awaitReady(broker, deadline);
         } catch (RuntimeException e) {
-            broker.destroyForcibly();
+            try {
+                end(broker, Duration.ZERO);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
 
     private Process launch() {
+        BrokerClassArchive.Launch archiveUse = classArchive.launch();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(archiveUse.jvmOptions());
         command.add("-Dlogback.configurationFile=" + logbackFile);
         command.add("-cp");
-        command.add(absoluteClassPath());
+        command.add(classArchive.classPath());
         command.add(BrokerMain.class.getName());
         command.add(clusterId);
         command.add(configFile.toString());
@@ -419,6 +436,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Files.writeString(logFile, "---- " + Instant.now() + " starting the broker\n",
                         StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 process = builder.start();
+                launch = archiveUse;
             } catch (IOException e) {
                 throw new BrokerException("Could not start the Kafka broker in a child JVM (" + command.get(0)
                         + ", directory " + directory + ")", e);
@@ -491,19 +509,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Asks the process to exit (SIGTERM) and waits up to {@code grace}, then kills it (SIGKILL) and waits again. */
-    private void terminate(Process child, Duration grace) {
-        if (!grace.isZero()) {
-            child.destroy();
-            if (waitFor(child, grace)) {
-                return;
+    /**
+     * Ends the broker's JVM if it is alive: asks it to exit (SIGTERM) and waits up to {@code grace}, then kills it
+     * (SIGKILL) and waits again. Then keeps the class-data archive it wrote on its way out, if it stopped cleanly.
+     */
+    private void end(Process child, Duration grace) {
+        boolean stoppedCleanly = child.isAlive() && !grace.isZero() && askToExit(child, grace);
+        if (child.isAlive()) {
+            child.destroyForcibly();
+            if (!waitFor(child, KILL_TIMEOUT)) {
+                throw new BrokerException("Kafka broker (pid " + child.pid() + ") is still alive " + KILL_TIMEOUT + " after SIGKILL");
             }
-            LOG.warn("Kafka broker (pid {}) did not exit within {} of SIGTERM; killing it", child.pid(), grace);
         }
-        child.destroyForcibly();
-        if (!waitFor(child, KILL_TIMEOUT)) {
-            throw new BrokerException("Kafka broker (pid " + child.pid() + ") is still alive " + KILL_TIMEOUT + " after SIGKILL");
+        BrokerClassArchive.Launch ended;
+        synchronized (lock) {
+            ended = child == process ? launch : null;
         }
+        if (ended != null) {
+            ended.exited(stoppedCleanly);
+        }
+    }
+
+    /** SIGTERM, then whether the process exited within {@code grace}. */
+    private static boolean askToExit(Process child, Duration grace) {
+        child.destroy();
+        if (waitFor(child, grace)) {
+            return true;
+        }
+        LOG.warn("Kafka broker (pid {}) did not exit within {} of SIGTERM; killing it", child.pid(), grace);
+        return false;
     }
 
     private static boolean waitFor(Process child, Duration timeout) {
@@ -572,22 +606,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             throw new BrokerException("Could not delete the Kafka broker's directory " + directory, e);
         }
-    }
-
-    /**
-     * Our class path with every entry made absolute: the child runs in the broker's directory, so
-     * a relative entry ({@code java -jar scoring-app/target/scoring-app.jar}) would not resolve there.
-     */
-    static String absoluteClassPath() {
-        StringBuilder out = new StringBuilder();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                if (out.length() > 0) {
-                    out.append(java.io.File.pathSeparator);
-                }
-                out.append(Path.of(entry).toAbsolutePath());
-            }
-        }
-        return out.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,19 +55,30 @@ class EmbeddedKafkaBrokerIT {
     private static final int PARTITIONS = 3;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
+    private Path classArchives;
+    private BrokerClassArchive classArchive;
     private EmbeddedKafkaBroker broker;
 
+    /** With a class-data archive of its own, so that its first start writes one whatever ran before. */
     @BeforeAll
-    void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
+    void startBroker() throws IOException {
+        classArchives = Files.createTempDirectory("broker-class-archives");
+        classArchive = BrokerClassArchive.forThisJvm(classArchives);
+        broker = EmbeddedKafkaBroker.start(Map.of(), null, classArchive);
     }
 
     /** For a failed run: the last test closes the broker, and closing twice does nothing. */
     @AfterAll
-    void closeBroker() {
+    void closeBroker() throws IOException {
         if (broker != null) {
             broker.close();
         }
+        try (Stream<Path> files = Files.list(classArchives)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(classArchives);
     }
 
     @Test
@@ -87,6 +100,23 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     @Order(2)
+    void shouldStartFromTheClassArchiveItsFirstJvmWroteAsItStopped() throws IOException {
+        assertThat(classArchive.file()).as("an archive for the broker: the integration tests run against the packaged jar").isNotNull();
+        assertThat(brokerArguments()).anyMatch(arg -> arg.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(classArchive.file()).doesNotExist();
+
+        broker.restart();
+
+        assertThat(classArchive.file()).isNotEmptyFile();
+        assertThat(classArchives).isDirectoryNotContaining(file -> !file.equals(classArchive.file()));
+        assertThat(brokerArguments()).contains("-XX:SharedArchiveFile=" + classArchive.file());
+        // Mapped into the broker's memory: the JVM took it (one it refuses, it unmaps, and says why in broker.log).
+        assertThat(Files.readString(Path.of("/proc", Long.toString(broker.process().pid()), "maps")))
+                .contains(classArchive.file().toString());
+    }
+
+    @Test
+    @Order(3)
     void shouldKeepCommittedRecordsAndAcceptNewOnesAfterRestart() {
         String topic = "restart";
         createTopic(topic);
@@ -110,7 +140,7 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldRecoverCommittedRecordsAndAbortTheOpenTransactionAfterKillAndRestart() {
         String topic = "crash";
         String transactionalId = "crash-producer";
@@ -146,7 +176,7 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldLeaveNoProcessAndNoDirectoryAfterClose() {
         Path directory = broker.directory();
         assertThat(broker.isRunning()).isTrue();
@@ -159,12 +189,17 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void shouldFailWithTheBrokerLogsLastLinesWhenTheBrokerCannotStart() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.start(Map.of("message.max.bytes", "two-mebibytes")))
                 .isInstanceOf(BrokerException.class)
                 .hasMessageContaining("exited with code")
                 .hasMessageContaining("message.max.bytes");
+    }
+
+    /** From /proc: {@code ProcessHandle.Info} has none for a command line as long as the broker's class path. */
+    private List<String> brokerArguments() throws IOException {
+        return List.of(Files.readString(Path.of("/proc", Long.toString(broker.process().pid()), "cmdline")).split("\0"));
     }
 
     private void createTopic(String topic) {
@@ -202,10 +237,6 @@ class EmbeddedKafkaBrokerIT {
         return IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
     }
 
-    /**
-     * Every committed record of the topic: reads from the beginning until each partition's position reaches the
-     * end offset a read_committed consumer sees (the last stable offset) when the read begins.
-     */
     /**
      * Every committed record of the topic, read until at least {@code expected} have come and the
      * reader stands at the end. A commit returns before its markers are written to the partitions,

@@ -14,19 +14,4 @@ class EmbeddedKafkaBrokerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[listeners, log.dirs]");
     }
-
-    @org.junit.jupiter.api.Test
-    void shouldGiveTheChildAnAbsoluteClassPath() {
-        String saved = System.getProperty("java.class.path");
-        try {
-            System.setProperty("java.class.path", "target/classes" + java.io.File.pathSeparator + "lib/a.jar");
-            String[] entries = EmbeddedKafkaBroker.absoluteClassPath().split(java.io.File.pathSeparator);
-
-            org.assertj.core.api.Assertions.assertThat(entries).hasSize(2)
-                    .allMatch(entry -> java.nio.file.Path.of(entry).isAbsolute());
-            org.assertj.core.api.Assertions.assertThat(entries[1]).endsWith("lib/a.jar");
-        } finally {
-            System.setProperty("java.class.path", saved);
-        }
-    }
 }
