@@ -6,11 +6,16 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * so the first launch without one writes it as it stops ({@code -XX:ArchiveClassesAtExit}, about 5 s more on its
  * way out), to a name of its own; that file is moved into place after a clean stop only, never after a kill.
  * Later launches use it. There is one archive per JVM and class path, in the temporary directory, made again
- * once a jar on the class path is newer than it (a rebuild). A JVM that cannot use an archive (another build,
- * no base archive) logs a warning to the broker's log and starts without one.
+ * once a jar on the class path is newer than it (a rebuild); the directory must be this user's alone. A JVM that
+ * cannot use an archive (another build, no base archive) logs a warning to the broker's log and starts without one.
  *
  * <p>The JVM archives classes from jar files only, so the broker's class path is this JVM's jar entries plus
  * the entry {@link BrokerMain} comes from: the broker needs nothing from a test's class directories. Started
@@ -107,19 +112,13 @@ final class BrokerClassArchive {
 
     /** The options of one launch of the broker's JVM and what to do once it exits. */
     Launch launch() {
-        if (archive == null) {
+        if (archive == null || !isPrivateDirectory(archive.getParent())) {
             return new Launch(List.of(), null);
         }
         if (isCurrent()) {
             return new Launch(List.of("-XX:SharedArchiveFile=" + archive), null);
         }
         Path written = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + "-" + WRITES.incrementAndGet());
-        try {
-            Files.createDirectories(archive.getParent());
-        } catch (IOException e) {
-            LOG.warn("Could not create {}; the broker starts without a class-data archive", archive.getParent(), e);
-            return new Launch(List.of(), null);
-        }
         // The dump warns of every class it skips (not linked, too old a class file): dozens of lines of no use here.
         return new Launch(List.of("-XX:ArchiveClassesAtExit=" + written, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), written);
     }
@@ -159,6 +158,26 @@ final class BrokerClassArchive {
             } catch (IOException e) {
                 LOG.warn("Could not keep the Kafka broker's class-data archive {}", written, e);
             }
+        }
+    }
+
+    /**
+     * Whether the archives' directory is this user's alone, made so if it does not exist: the JVM maps an archive's
+     * classes into the broker, so one that another user could have put in a shared temporary directory is not used.
+     */
+    private static boolean isPrivateDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            boolean ours = attributes.isDirectory() && attributes.owner().getName().equals(System.getProperty("user.name"))
+                    && Collections.disjoint(attributes.permissions(), Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
+            if (!ours) {
+                LOG.warn("{} is not this user's alone; the Kafka broker starts without a class-data archive", directory);
+            }
+            return ours;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("Could not make {} for class-data archives; the Kafka broker starts without one", directory, e);
+            return false;
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,23 @@ class BrokerClassArchiveTest {
 
         assertThat(archive.isCurrent()).isFalse();
         assertThat(option(archive.launch(), WRITE)).startsWith(archive.file() + ".");
+    }
+
+    @Test
+    void shouldLaunchWithoutAnArchiveFromADirectoryOthersCanWriteTo() throws IOException {
+        Files.createDirectories(archives);
+        Files.setPosixFilePermissions(archives, PosixFilePermissions.fromString("rwxrwxrwx"));
+        BrokerClassArchive archive = BrokerClassArchive.of(List.of(app, kafka), app, archives);
+        Files.writeString(archive.file(), "classes");
+
+        assertThat(archive.launch().jvmOptions()).isEmpty();
+    }
+
+    @Test
+    void shouldMakeTheArchivesDirectoryThisUsersAlone() throws IOException {
+        BrokerClassArchive.of(List.of(app, kafka), app, archives).launch();
+
+        assertThat(Files.getPosixFilePermissions(archives)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 
     @Test
