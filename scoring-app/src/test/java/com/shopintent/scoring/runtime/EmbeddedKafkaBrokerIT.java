@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Timeout;
  * The embedded broker against real clients: transactional records reach read_committed consumers exactly
  * once, survive a restart and a crash, and closing leaves no process and no directory behind.
  *
- * <p>One broker serves all tests, each with a topic of its own, because a start costs 4 to 13 s on two busy
+ * <p>One broker serves all tests, each with a topic of its own, because a start costs 2.4 to 13 s on two busy
  * cores; the order only puts closing it last.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
