@@ -244,11 +244,11 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
                 + "|---|---:|---:|---:|---|---:|---:|---:|\n");
         for (String variant : variantsRun()) {
             List<Double> rates = rates(variant);
-            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %,.0f | %.1f | %.1f |%n", variant, median(rates),
+            md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %s | %.1f | %s |%n", variant, median(rates),
                     rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
                     rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), list(rates, "%,.0f"),
-                    median(warmUpRates(variant)), median(values(variant, DrainRun::cpuMicrosPerEvent)),
-                    median(values(variant, DrainRun::brokerCpuMicrosPerEvent))));
+                    figure("%,.0f", median(warmUpRates(variant)), "no warm-up"), median(values(variant, DrainRun::cpuMicrosPerEvent)),
+                    figure("%.1f", median(values(variant, DrainRun::brokerCpuMicrosPerEvent)), "not measured")));
         }
         md.append("\n| ratio | median | run by run |\n|---|---:|---|\n");
         ratioRow(md, "B/A", ratios(PIPELINE, PASSTHROUGH), "%.2f");
@@ -345,10 +345,23 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
         return List.of(PASSTHROUGH, PIPELINE, NAIVE).stream().filter(v -> !rates(v).isEmpty()).toList();
     }
 
-    /** A ratio's row, or its row saying so when one of its two variants was not run. */
+    /**
+     * A ratio's row, or its row saying so when one of its two variants was not run, or a part of it not measured (the
+     * broker's CPU, when the bench did not start the broker).
+     */
     private static void ratioRow(StringBuilder md, String label, List<Double> ratios, String format) {
-        md.append(ratios.isEmpty() ? "| " + label + " | not run | |\n"
-                : String.format(Locale.ROOT, "| %s | " + format + " | %s |%n", label, median(ratios), list(ratios, format)));
+        if (ratios.isEmpty()) {
+            md.append("| ").append(label).append(" | not run | |\n");
+        } else if (ratios.stream().anyMatch(ratio -> ratio.isNaN())) {
+            md.append("| ").append(label).append(" | not measured | |\n");
+        } else {
+            md.append(String.format(Locale.ROOT, "| %s | " + format + " | %s |%n", label, median(ratios), list(ratios, format)));
+        }
+    }
+
+    /** A figure, or what stands in for it when there is none (NaN). */
+    private static String figure(String format, double value, String none) {
+        return Double.isNaN(value) ? none : String.format(Locale.ROOT, format, value);
     }
 
     private static String row(String label, LoadReport r, String ready, String rss) {

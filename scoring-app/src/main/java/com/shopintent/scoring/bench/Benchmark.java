@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -81,6 +82,11 @@ public final class Benchmark {
     private final PrintWriter out;
     private final Consumer<LoadGenerator.Progress> progress;
     private final ProcessHandle broker;
+    /**
+     * In this run's application ids: a consumer group outlives its application (see {@link #cleanUp}), so a run
+     * against a cluster that earlier runs used (--bootstrap) must not meet their groups.
+     */
+    private final String runId = Long.toString(System.currentTimeMillis(), Character.MAX_RADIX);
 
     /**
      * @param config the broker and the Streams settings every variant runs with
@@ -109,6 +115,8 @@ public final class Benchmark {
             // One schedule for both parts: the timed events continue the warm-up's sessions, as a running instance's would.
             say("pre-producing %,d + %,d events (warm-up + timed) of replayed sessions from %d shops to %s",
                     settings.drainWarmUp(), settings.events(), SHOPS, Topics.EVENTS);
+            // The backlog is what lies between these offsets: a cluster of --bootstrap can hold earlier records.
+            Map<TopicPartition, Long> start = endOffsets(admin);
             loadGenerator(Duration.ofSeconds(1), Duration.ZERO).preload(settings.drainWarmUp() + settings.events());
             Map<TopicPartition, Long> end = endOffsets(admin);
 
@@ -116,9 +124,9 @@ public final class Benchmark {
             for (int run = 1; run <= settings.runs(); run++) {
                 for (String variant : settings.variants()) {
                     drains.add(switch (variant) {
-                        case "A" -> drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), end);
-                        case "B" -> drain(admin, BenchReport.PIPELINE, run, List.of(TargetProcess.PIPELINE_MAIN, "run"), end);
-                        case "C" -> drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), end);
+                        case "A" -> drain(admin, BenchReport.PASSTHROUGH, run, List.of(BenchTarget.class.getName(), BenchTarget.PASSTHROUGH), start, end);
+                        case "B" -> drain(admin, BenchReport.PIPELINE, run, List.of(TargetProcess.PIPELINE_MAIN, "run"), start, end);
+                        case "C" -> drain(admin, BenchReport.NAIVE, run, List.of(BenchTarget.class.getName(), BenchTarget.NAIVE), start, end);
                         default -> throw new IllegalArgumentException("no variant " + variant + "; the variants are " + VARIANTS);
                     });
                 }
@@ -156,27 +164,30 @@ public final class Benchmark {
         }
     }
 
-    private BenchReport.DrainRun drain(Admin admin, String variant, int run, List<String> main, Map<TopicPartition, Long> end)
-            throws InterruptedException, ExecutionException {
-        String applicationId = "bench-" + variant.substring(0, 1).toLowerCase() + "-" + run;
+    private BenchReport.DrainRun drain(Admin admin, String variant, int run, List<String> main, Map<TopicPartition, Long> start,
+                                       Map<TopicPartition, Long> end) throws InterruptedException, ExecutionException {
+        String applicationId = "bench-" + runId + "-" + variant.substring(0, 1).toLowerCase() + "-" + run;
         say("run %d, %s: draining as %s", run, variant, applicationId);
         TopicAppends before = TopicAppends.of(admin);
+        startGroupAt(admin, applicationId, start);
         Drain drain;
         try (TargetProcess process = TargetProcess.start(settings.jvmOptions(), main, environment(applicationId, Map.of()),
                 work.resolve(applicationId + ".log"))) {
-            drain = Drain.await(admin, applicationId, end, settings.drainWarmUp(), settings.drainTimeout(), process::requireAlive,
+            drain = Drain.await(admin, applicationId, start, end, settings.drainWarmUp(), settings.drainTimeout(), process::requireAlive,
                     () -> CpuTime.of(process.handle(), broker), (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
         // After the process has stopped: its last commit's entries count too. Over the whole backlog, warm-up included.
-        Map<String, Double> appends = TopicAppends.of(admin).perEventSince(before,
-                end.values().stream().mapToLong(Long::longValue).sum(), applicationId);
+        long backlog = end.values().stream().mapToLong(Long::longValue).sum() - start.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Double> appends = TopicAppends.of(admin).perEventSince(before, backlog, applicationId);
         BenchReport.DrainRun result = new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
                 drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond(), drain.cpuMicrosPerEvent(),
                 drain.brokerCpuMicrosPerEvent(), appends);
-        say("  %,.0f events/s (%,d events in %.1f s, after a warm-up of %,d events at %,.0f events/s); CPU %.1f µs an event, broker %.1f;"
-                        + " %.2f log entries an event",
-                drain.eventsPerSecond(), drain.events(), drain.seconds(), drain.warmUpEvents(), drain.warmUpEventsPerSecond(),
-                drain.cpuMicrosPerEvent(), drain.brokerCpuMicrosPerEvent(), result.appendsPerEvent());
+        String warmUp = drain.warmUpEvents() == 0 ? "no warm-up"
+                : String.format(Locale.ROOT, "after a warm-up of %,d events at %,.0f events/s", drain.warmUpEvents(), drain.warmUpEventsPerSecond());
+        String brokerCpu = Double.isNaN(drain.brokerCpuMicrosPerEvent()) ? "not measured"
+                : String.format(Locale.ROOT, "%.1f", drain.brokerCpuMicrosPerEvent());
+        say("  %,.0f events/s (%,d events in %.1f s, %s); CPU %.1f µs an event, broker %s; %.2f log entries an event",
+                drain.eventsPerSecond(), drain.events(), drain.seconds(), warmUp, drain.cpuMicrosPerEvent(), brokerCpu, result.appendsPerEvent());
         cleanUp(admin, applicationId);
         return result;
     }
@@ -213,11 +224,9 @@ public final class Benchmark {
 
     private BenchReport.LatencyRun latencyRun(Admin admin, List<String> jvmOptions, String guarantee, Duration soak, List<double[]> rss)
             throws InterruptedException, ExecutionException {
-        // A new application starts at the beginning of the topic: delete what is there (the backlog,
-        // an earlier latency run's load), so that it serves the load as it comes rather than catching up.
-        admin.deleteRecords(endOffsets(admin).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> RecordsToDelete.beforeOffset(e.getValue())))).all().get();
-        String applicationId = "bench-latency-" + guarantee.replace('_', '-');
+        String applicationId = "bench-" + runId + "-latency-" + guarantee.replace('_', '-');
+        // From the topic's end, so that it serves the load as it comes rather than catching up on the backlog.
+        startGroupAt(admin, applicationId, endOffsets(admin));
         int port = TargetProcess.freePort();
         say("latency, %s: starting the pipeline", guarantee);
         try (TargetProcess process = TargetProcess.start(jvmOptions, List.of(TargetProcess.PIPELINE_MAIN, "run"),
@@ -358,6 +367,16 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Commits a new application's first offsets on {@link Topics#EVENTS} before it starts, so that it reads from
+     * there: a new consumer group would otherwise begin at the topic's beginning.
+     */
+    private static void startGroupAt(Admin admin, String groupId, Map<TopicPartition, Long> offsets)
+            throws InterruptedException, ExecutionException {
+        admin.alterConsumerGroupOffsets(groupId, offsets.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())))).all().get();
+    }
+
     private static Map<TopicPartition, Long> endOffsets(Admin admin) throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS).partitions()
@@ -374,7 +393,8 @@ public final class Benchmark {
         machine.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("kafka", AppInfoParser.getVersion());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        machine.put("broker", "one KRaft node on the same machine");
+        machine.put("broker", broker != null ? "one KRaft node on the same machine"
+                : "the cluster at " + config.get(ScoringConfig.BOOTSTRAP_SERVERS) + " (--bootstrap; its CPU not measured)");
         return machine;
     }
 

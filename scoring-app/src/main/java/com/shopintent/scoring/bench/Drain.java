@@ -49,23 +49,24 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
     }
 
     /**
-     * Polls the group's committed offsets until they reach {@code end}.
+     * Polls the group's committed offsets until they reach {@code end}; the backlog lies between {@code start}
+     * and {@code end}.
      *
      * @param warmUp events of the backlog, from its beginning, drained before the timed part; 0 times from the first commit
      * @param alive called at every poll; throws when the process under test has died
      * @param cpu read at every poll: the CPU time used so far
      * @param progress every 5 s: events committed so far, and events/s since the last call (the warm-up shows here)
      */
-    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> end, long warmUp, Duration timeout, Runnable alive,
-                       Supplier<CpuTime> cpu, BiConsumer<Long, Double> progress)
+    static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, long warmUp,
+                       Duration timeout, Runnable alive, Supplier<CpuTime> cpu, BiConsumer<Long, Double> progress)
             throws InterruptedException, ExecutionException {
-        Timer timer = new Timer(end.values().stream().mapToLong(Long::longValue).sum(), warmUp);
+        Timer timer = new Timer(sum(end) - sum(start), warmUp);
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         long lastCommitted = 0;
         while (System.nanoTime() < deadline) {
             alive.run();
-            long committed = committed(admin, groupId, end);
+            long committed = committed(admin, groupId, start);
             long now = System.nanoTime();
             if (now - lastPrint >= PROGRESS_EVERY_NANOS) {
                 progress.accept(committed, lastPrint == 0 ? 0 : (committed - lastCommitted) / ((now - lastPrint) / 1e9));
@@ -134,14 +135,19 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
         }
     }
 
-    private static long committed(Admin admin, String groupId, Map<TopicPartition, Long> end)
+    /** Events of the backlog committed: the group's offsets past {@code start}. */
+    private static long committed(Admin admin, String groupId, Map<TopicPartition, Long> start)
             throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
         long sum = 0;
-        for (TopicPartition partition : end.keySet()) {
-            OffsetAndMetadata offset = offsets.get(partition);
-            sum += offset == null ? 0 : offset.offset();
+        for (Map.Entry<TopicPartition, Long> partition : start.entrySet()) {
+            OffsetAndMetadata offset = offsets.get(partition.getKey());
+            sum += offset == null ? 0 : offset.offset() - partition.getValue();
         }
         return sum;
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 }

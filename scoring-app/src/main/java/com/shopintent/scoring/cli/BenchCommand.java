@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             "microbenchmark. Writes benchmarks.md, benchmarks.json and charts. SCORING_* settings apply to every variant."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", paramLabel = "<servers>", description = "use this Kafka cluster (default: start a broker here)")
+    @Option(names = "--bootstrap", paramLabel = "<servers>", description = "use this Kafka cluster (default: start a broker here); the bench adds to its "
+            + "shop.events and drains only what it added, and does not measure its brokers' CPU")
     String bootstrap;
 
     @Option(names = "--events", defaultValue = "500000", description = "events in the backlog, timed (default: ${DEFAULT-VALUE})")

@@ -62,7 +62,7 @@ class BenchReportTest {
         assertThat(report.figures()).containsEntry("ratio_pipeline_vs_passthrough_by_cpu", 0.25)
                 .containsEntry("pipeline_cpu_us_per_event", 32.5).containsEntry("pipeline_broker_cpu_us_per_event", 7.5)
                 .containsEntry("passthrough_cpu_us_per_event", 8.5);
-        assertThat(report.markdown()).contains("| B pipeline | 40 | 30 | 50 | 50, 30 | NaN | 32.5 | 7.5 |")
+        assertThat(report.markdown()).contains("| B pipeline | 40 | 30 | 50 | 50, 30 | no warm-up | 32.5 | 7.5 |")
                 .contains("| B/A by CPU an event (process and broker) | 0.25 | 0.25, 0.25 |");
     }
 
@@ -74,6 +74,9 @@ class BenchReportTest {
 
         assertThat(report.figures()).containsEntry("pipeline_cpu_us_per_event", 30.0)
                 .containsEntry("ratio_pipeline_vs_passthrough_by_cpu", Double.NaN);
+        assertThat(report.markdown()).doesNotContain("NaN")
+                .contains("| A passthrough | 100 | 100 | 100 | 100 | no warm-up | 8.0 | not measured |")
+                .contains("| B/A by CPU an event (process and broker) | not measured | |");
     }
 
     private static BenchReport.DrainRun drain(String variant, int run, double rate, double cpuMicros, double brokerCpuMicros) {

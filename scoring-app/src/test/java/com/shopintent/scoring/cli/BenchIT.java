@@ -7,6 +7,7 @@ import com.shopintent.scoring.Await;
 import com.shopintent.scoring.TestModels;
 import com.shopintent.scoring.bench.PassThroughTopology;
 import com.shopintent.scoring.events.Json;
+import com.shopintent.scoring.runtime.EmbeddedKafkaBroker;
 import com.shopintent.scoring.topology.Topics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,9 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +126,41 @@ class BenchIT {
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isEqualTo(childrenBefore);
     }
 
+    /**
+     * A cluster of {@code --bootstrap} keeps what earlier runs wrote: the second run finds the first one's backlog in
+     * {@code shop.events} and must drain, time and count its own backlog only.
+     */
+    @Test
+    void shouldDrainOnlyItsOwnBacklogOnAClusterThatHoldsAnEarlierRunsEvents(@TempDir Path dir) throws Exception {
+        long events = 2_000;
+        long warmUp = 1_000;
+        long[] outputs = new long[3];
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            for (int run = 1; run <= 2; run++) {
+                CommandsTest.Run bench = CommandsTest.run("bench", "--bootstrap", broker.bootstrapServers(), "--variants", "A",
+                        "--events", Long.toString(events), "--drain-warm-up", Long.toString(warmUp), "--runs", "1", "--latency-duration", "0s",
+                        "--jmh-iterations", "0", "--model", TestModels.packageDir().toString(), "--out", dir.toString());
+                assertThat(bench.exitCode()).as("run %d: %s", run, bench.err()).isZero();
+                outputs[run] = endOffsets(admin, PassThroughTopology.OUTPUT);
+            }
+        }
+        // The second run's pass-through wrote a record for each event of its own backlog (and a transaction marker now
+        // and then), not for the first run's as well.
+        assertThat(outputs[2] - outputs[1]).isBetween(events + warmUp, (long) ((events + warmUp) * 1.1));
+
+        JsonNode report = Json.MAPPER.readTree(dir.resolve("benchmarks.json").toFile());
+        JsonNode drain = report.get("drains").get(0);
+        assertThat(drain.get("events").asLong()).as(drain.toString()).isPositive().isLessThanOrEqualTo(events);
+        assertThat(drain.get("events").asLong() + drain.get("warmUpEvents").asLong()).as(drain.toString()).isLessThanOrEqualTo(events + warmUp);
+        // An output record for each event of this run's backlog, not for the earlier run's as well.
+        assertThat(drain.get("appendsByTopic").get(PassThroughTopology.OUTPUT).asDouble()).as(drain.toString()).isBetween(1.0, 1.1);
+        // The broker is not the bench's: its CPU is not measured, and the report says so rather than "NaN".
+        assertThat(report.get("machine").get("broker").asText()).startsWith("the cluster at 127.0.0.1:");
+        assertThat(drain.get("brokerCpuMicrosPerEvent").isNull()).as(drain.toString()).isTrue();
+        assertThat(Files.readString(dir.resolve("benchmarks.md"))).doesNotContain("NaN").contains("| not measured |");
+    }
+
     @Test
     void shouldStopTheProcessesItStartedWhenItIsStopped(@TempDir Path dir) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -142,6 +185,13 @@ class BenchIT {
             started.forEach(ProcessHandle::destroyForcibly);
             bench.destroyForcibly();
         }
+    }
+
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     /**
