@@ -177,8 +177,7 @@ public final class Benchmark {
                     () -> CpuTime.of(process.handle(), broker), (committed, rate) -> say("    %,d committed, %,.0f events/s", committed, rate));
         }
         // After the process has stopped: its last commit's entries count too. Over the whole backlog, warm-up included.
-        long backlog = end.values().stream().mapToLong(Long::longValue).sum() - start.values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Double> appends = TopicAppends.of(admin).perEventSince(before, backlog, applicationId);
+        Map<String, Double> appends = TopicAppends.of(admin).perEventSince(before, Drain.backlog(start, end), applicationId);
         BenchReport.DrainRun result = new BenchReport.DrainRun(variant, run, drain.events(), drain.seconds(), drain.eventsPerSecond(),
                 drain.warmUpEvents(), drain.warmUpSeconds(), drain.warmUpEventsPerSecond(), drain.cpuMicrosPerEvent(),
                 drain.brokerCpuMicrosPerEvent(), appends);

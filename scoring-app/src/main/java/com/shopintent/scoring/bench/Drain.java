@@ -60,7 +60,7 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
     static Drain await(Admin admin, String groupId, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, long warmUp,
                        Duration timeout, Runnable alive, Supplier<CpuTime> cpu, BiConsumer<Long, Double> progress)
             throws InterruptedException, ExecutionException {
-        Timer timer = new Timer(sum(end) - sum(start), warmUp);
+        Timer timer = new Timer(backlog(start, end), warmUp);
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastPrint = 0;
         long lastCommitted = 0;
@@ -145,6 +145,11 @@ record Drain(long events, double seconds, long warmUpEvents, double warmUpSecond
             sum += offset == null ? 0 : offset.offset() - partition.getValue();
         }
         return sum;
+    }
+
+    /** Events between the two offsets, over every partition. */
+    static long backlog(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
+        return sum(end) - sum(start);
     }
 
     private static long sum(Map<TopicPartition, Long> offsets) {
