@@ -360,7 +360,7 @@ record BenchReport(Map<String, Object> machine, Map<String, Object> settings, Li
     }
 
     /** A figure, or what stands in for it when there is none (NaN). */
-    private static String figure(String format, double value, String none) {
+    static String figure(String format, double value, String none) {
         return Double.isNaN(value) ? none : String.format(Locale.ROOT, format, value);
     }
 

@@ -183,8 +183,7 @@ public final class Benchmark {
                 drain.brokerCpuMicrosPerEvent(), appends);
         String warmUp = drain.warmUpEvents() == 0 ? "no warm-up"
                 : String.format(Locale.ROOT, "after a warm-up of %,d events at %,.0f events/s", drain.warmUpEvents(), drain.warmUpEventsPerSecond());
-        String brokerCpu = Double.isNaN(drain.brokerCpuMicrosPerEvent()) ? "not measured"
-                : String.format(Locale.ROOT, "%.1f", drain.brokerCpuMicrosPerEvent());
+        String brokerCpu = BenchReport.figure("%.1f", drain.brokerCpuMicrosPerEvent(), "not measured");
         say("  %,.0f events/s (%,d events in %.1f s, %s); CPU %.1f µs an event, broker %s; %.2f log entries an event",
                 drain.eventsPerSecond(), drain.events(), drain.seconds(), warmUp, drain.cpuMicrosPerEvent(), brokerCpu, result.appendsPerEvent());
         cleanUp(admin, applicationId);
